@@ -1,0 +1,177 @@
+# aiineq -- GNU make build.  Everything is built under build/.
+#
+#   make            library (shared + static) and examples
+#   make demo       build and run the quickstart example
+#   make check      every test (Check suites, export and install checks)
+#   make bench      benchmarks (prints figures; never pass/fail)
+#   make install    PREFIX, DESTDIR, LIBDIR, INCLUDEDIR, MANDIR, DOCDIR honoured
+#
+# Missing Debian build dependencies are installed by scripts/install-deps.sh
+# when run as root; NO_INSTALL=1 turns that off (distribution builds).
+# CC, CPPFLAGS, CFLAGS and LDFLAGS from the environment are appended to ours.
+
+.SUFFIXES:
+SHELL := /bin/bash
+
+# ---- version: include/aiineq.h is the single source of truth ----
+version_part = $(shell sed -n 's/^\#define AIINEQ_VERSION_$(1) \([0-9]*\)$$/\1/p' include/aiineq.h)
+VERSION_MAJOR := $(call version_part,MAJOR)
+VERSION_MINOR := $(call version_part,MINOR)
+VERSION_PATCH := $(call version_part,PATCH)
+VERSION := $(VERSION_MAJOR).$(VERSION_MINOR).$(VERSION_PATCH)
+
+# ---- install locations ----
+PREFIX ?= /usr/local
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+DATAROOTDIR ?= $(PREFIX)/share
+MANDIR ?= $(DATAROOTDIR)/man
+DOCDIR ?= $(DATAROOTDIR)/doc/aiineq
+DESTDIR ?=
+
+# ---- tools and flags ----
+CC ?= cc
+PKG_CONFIG ?= pkg-config
+B := build
+LIB_PKGS := lapack openblas nlopt
+TEST_PKGS := check
+# Deferred (=) so pkg-config runs after the dependency step has installed it.
+PKG_LIB_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(LIB_PKGS))
+PKG_LIB_LIBS = $(shell $(PKG_CONFIG) --libs $(LIB_PKGS))
+PKG_TEST_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(TEST_PKGS))
+PKG_TEST_LIBS = $(shell $(PKG_CONFIG) --libs $(TEST_PKGS))
+
+WARN := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes
+ifeq ($(WERROR),1)
+WARN += -Werror
+endif
+AIQ_CFLAGS := -std=c11 -O2 -g $(WARN) -fPIC -fvisibility=hidden -ffp-contract=off
+AIQ_CPPFLAGS := -D_POSIX_C_SOURCE=200809L -Iinclude -Ilib -DAIINEQ_BUILDING
+ALL_CFLAGS = $(AIQ_CPPFLAGS) $(PKG_LIB_CFLAGS) $(CPPFLAGS) $(AIQ_CFLAGS) $(CFLAGS)
+# Examples and benchmarks see only the public headers, as a user's program does.
+USER_CFLAGS = -Iinclude $(CPPFLAGS) $(filter-out -fvisibility=hidden,$(AIQ_CFLAGS)) $(CFLAGS)
+LIBS_PRIVATE := -lm -lpthread
+
+# ---- sources ----
+LIB_SRC := $(sort $(wildcard lib/*.c))
+LIB_OBJ := $(LIB_SRC:%.c=$(B)/obj/%.o)
+EXAMPLE_SRC := $(sort $(wildcard examples/*.c))
+EXAMPLES := $(EXAMPLE_SRC:examples/%.c=$(B)/examples/%)
+TEST_SRC := $(sort $(wildcard tests/test_*.c))
+TEST_OBJ := $(TEST_SRC:%.c=$(B)/obj/%.o)
+BENCH_SRC := $(sort $(wildcard bench/*.c))
+BENCHES := $(BENCH_SRC:bench/%.c=$(B)/bench/%)
+HEADERS := $(sort $(wildcard include/*.h))
+MANPAGES := $(sort $(wildcard docs/man/*.3))
+
+SONAME := libaiineq.so.$(VERSION_MAJOR)
+SHLIB := $(B)/lib/libaiineq.so.$(VERSION)
+STLIB := $(B)/lib/libaiineq.a
+DEPS_STAMP := $(B)/.deps-ok
+
+.PHONY: all lib examples demo check check-c check-exports check-install bench \
+        install uninstall clean deps
+.DELETE_ON_ERROR:
+
+all: lib examples
+lib: $(SHLIB) $(STLIB)
+examples: $(EXAMPLES)
+
+# ---- dependencies (Debian packages) ----
+deps: $(DEPS_STAMP)
+$(DEPS_STAMP): scripts/install-deps.sh
+	@mkdir -p $(@D)
+	NO_INSTALL=$(NO_INSTALL) bash scripts/install-deps.sh
+	@touch $@
+
+# ---- library ----
+$(B)/obj/lib/%.o: lib/%.c $(HEADERS) $(wildcard lib/*.h) | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(SHLIB): $(LIB_OBJ) lib/libaiineq.map
+	@mkdir -p $(@D)
+	$(CC) -shared -Wl,-soname,$(SONAME) -Wl,--version-script=lib/libaiineq.map \
+	  -Wl,-z,defs $(LDFLAGS) -o $@ $(LIB_OBJ) $(PKG_LIB_LIBS) $(LIBS_PRIVATE)
+	ln -sf $(@F) $(B)/lib/$(SONAME)
+	ln -sf $(SONAME) $(B)/lib/libaiineq.so
+
+$(STLIB): $(LIB_OBJ)
+	@mkdir -p $(@D)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+# ---- examples: linked against the shared library, found through rpath ----
+$(B)/examples/%: examples/%.c $(SHLIB) $(HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(USER_CFLAGS) $< -o $@ -L$(B)/lib -laiineq -Wl,-rpath,'$$ORIGIN/../lib' \
+	  $(LDFLAGS) -lm
+
+demo: $(B)/examples/quickstart
+	$(B)/examples/quickstart
+
+# ---- tests: one Check runner collects every tests/test_NAME.c suite ----
+# Each test file defines `Suite *aiq_suite_NAME(void)`; the list is generated.
+$(B)/tests/suites.inc: $(TEST_SRC)
+	@mkdir -p $(@D)
+	@for t in $(TEST_SRC); do n=$${t#tests/test_}; echo "AIQ_SUITE($${n%.c})"; done > $@
+
+$(B)/obj/tests/%.o: tests/%.c tests/testutil.h $(HEADERS) $(wildcard lib/*.h) | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(PKG_TEST_CFLAGS) -I$(B)/tests -c $< -o $@
+
+$(B)/obj/tests/runner.o: $(B)/tests/suites.inc
+
+$(B)/tests/runner: $(B)/obj/tests/runner.o $(TEST_OBJ) $(STLIB)
+	$(CC) -o $@ $^ $(LDFLAGS) $(PKG_TEST_LIBS) $(PKG_LIB_LIBS) $(LIBS_PRIVATE)
+
+# Run from the tests directory's parent so tests find ../shared/data.
+check: check-exports check-install check-c
+
+check-c: $(B)/tests/runner
+	AIQ_SHARED_DIR=$(abspath ../shared) $(B)/tests/runner
+
+check-exports: $(SHLIB)
+	bash tests/check_exports.sh $(SHLIB)
+
+check-install: lib
+	bash tests/check_install.sh "$(MAKE)"
+
+# ---- benchmarks ----
+$(B)/bench/%: bench/%.c $(STLIB) $(HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $< -o $@ $(STLIB) $(LDFLAGS) $(PKG_LIB_LIBS) $(LIBS_PRIVATE)
+
+bench: $(BENCHES)
+	@for b in $(BENCHES); do echo "== $$b"; $$b || exit 1; done
+
+# ---- install ----
+$(B)/aiineq.pc: pkgconfig/aiineq.pc.in include/aiineq.h
+	@mkdir -p $(@D)
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' \
+	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' -e 's|@VERSION@|$(VERSION)|g' \
+	    -e 's|@LIB_PKGS@|$(LIB_PKGS)|g' -e 's|@LIBS_PRIVATE@|$(LIBS_PRIVATE)|g' $< > $@
+
+install: lib $(B)/aiineq.pc
+	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(DOCDIR)
+	install -m 644 $(HEADERS) $(DESTDIR)$(INCLUDEDIR)/
+	install -m 755 $(SHLIB) $(DESTDIR)$(LIBDIR)/
+	ln -sf $(notdir $(SHLIB)) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libaiineq.so
+	install -m 644 $(STLIB) $(DESTDIR)$(LIBDIR)/
+	install -m 644 $(B)/aiineq.pc $(DESTDIR)$(LIBDIR)/pkgconfig/
+	install -m 644 README.md CHANGELOG.md LICENSE $(wildcard docs/*.md) $(DESTDIR)$(DOCDIR)/
+ifneq ($(MANPAGES),)
+	install -d $(DESTDIR)$(MANDIR)/man3
+	install -m 644 $(MANPAGES) $(DESTDIR)$(MANDIR)/man3/
+endif
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR)$(INCLUDEDIR)/,$(notdir $(HEADERS)))
+	rm -f $(DESTDIR)$(LIBDIR)/libaiineq.so* $(DESTDIR)$(LIBDIR)/libaiineq.a
+	rm -f $(DESTDIR)$(LIBDIR)/pkgconfig/aiineq.pc
+	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man3/,$(notdir $(MANPAGES)))
+	rm -rf $(DESTDIR)$(DOCDIR)
+
+clean:
+	rm -rf $(B)
