@@ -1,0 +1,37 @@
+/*
+ * rng.h -- counter-based random numbers (Philox4x64-10, Random123).
+ *
+ * A draw is a pure function of (seed, stream, index, lane): no generator
+ * state exists, so draws can be taken in any order, by any thread, and the
+ * pre- and post-AI economies see the same numbers (common random numbers).
+ * Key = (seed, stream); counter = (index, block, 0, 0); each block yields four
+ * 64-bit words.
+ */
+#ifndef AIQ_RNG_H
+#define AIQ_RNG_H
+
+#include <stdint.h>
+
+/* Four raw 64-bit words for (seed, stream, index, block). */
+void aiq_rng_words(uint64_t seed, uint64_t stream, uint64_t index, uint64_t block,
+                   uint64_t out[4]);
+
+/* Map a 64-bit word to a double in the open interval (0, 1): the top 52 bits
+ * plus one half step, so neither 0 nor 1 is ever produced (with 53 bits the
+ * largest value would round up to exactly 1). */
+static inline double aiq_rng_to_open01(uint64_t w) {
+  return ((double)(w >> 12) + 0.5) * 0x1.0p-52;
+}
+
+/* Four uniforms in (0, 1) for (seed, stream, index, block). */
+void aiq_rng_uniform4(uint64_t seed, uint64_t stream, uint64_t index, uint64_t block,
+                      double out[4]);
+
+/* Uniform integer in [0, n) from one word, without modulo bias worth noting
+ * (Lemire's multiply-shift; bias below n / 2^64).  n must be > 0. */
+__extension__ typedef unsigned __int128 aiq_u128;
+static inline uint64_t aiq_rng_below(uint64_t w, uint64_t n) {
+  return (uint64_t)(((aiq_u128)w * n) >> 64);
+}
+
+#endif /* AIQ_RNG_H */
