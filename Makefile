@@ -126,7 +126,7 @@ $(B)/tests/runner: $(B)/obj/tests/runner.o $(TEST_OBJ) $(STLIB)
 	$(CC) -o $@ $^ $(LDFLAGS) $(PKG_TEST_LIBS) $(PKG_LIB_LIBS) $(LIBS_PRIVATE)
 
 # Run from the tests directory's parent so tests find ../shared/data.
-check: check-exports check-install check-c
+check: check-exports check-install check-c check-fault check-fuzz
 
 check-c: $(B)/tests/runner
 	AIQ_SHARED_DIR=$(abspath ../shared) $(B)/tests/runner
@@ -175,3 +175,5 @@ uninstall:
 
 clean:
 	rm -rf $(B)
+
+include mk/hardening.mk
