@@ -15,7 +15,7 @@
 
 .PHONY: check-fault check-fuzz check-asan check-valgrind fuzz coverage
 
-TEST_ENV = AIQ_SHARED_DIR=$(abspath ../shared) OPENBLAS_NUM_THREADS=1
+TEST_ENV = OPENBLAS_NUM_THREADS=1
 
 # ---- allocation fault injection: lib/alloc.c rebuilt with the hook ----
 FAULT_SRC := $(sort $(wildcard tests/fault/fault_*.c))
