@@ -132,7 +132,7 @@ ifneq ($(filter nocheck,$(DEB_BUILD_OPTIONS)),)
 check:
 	@echo "check: skipped (DEB_BUILD_OPTIONS=nocheck)"
 else
-check: check-exports check-install check-headers check-docs check-c
+check: check-exports check-install check-headers check-docs check-c check-fault check-fuzz
 endif
 
 AIQ_SHARED_DIR ?= $(abspath ../shared)
@@ -211,3 +211,5 @@ uninstall:
 
 clean:
 	rm -rf $(B)
+
+include mk/hardening.mk
