@@ -49,6 +49,22 @@ API = {
     "aiineq_result_equilibrium": (c_int, [H, c_int, c_char_p, D, c_size_t]),
     "aiineq_result_households": (c_int, [H, c_int, c_char_p, P(D), SZ]),
     "aiineq_result_households_int": (c_int, [H, c_int, c_char_p, P(P(c_int32)), SZ]),
+    # ---- aiineq_ols.h: weighted OLS with robust standard errors ----
+    "aiineq_ols_new": (c_int, [HP]),
+    "aiineq_ols_free": (None, [H]),
+    "aiineq_ols_errmsg": (c_char_p, [H]),
+    "aiineq_ols_set_data": (c_int, [H, D, D, c_size_t, c_size_t]),
+    "aiineq_ols_set_name": (c_int, [H, c_size_t, c_char_p]),
+    "aiineq_ols_set_weights": (c_int, [H, D, c_size_t]),
+    "aiineq_ols_set_clusters": (c_int, [H, D, c_size_t]),
+    "aiineq_ols_set_cov": (c_int, [H, c_int]),
+    "aiineq_ols_set_dist": (c_int, [H, c_int]),
+    "aiineq_ols_fit": (c_int, [H]),
+    "aiineq_ols_get_coef": (c_int, [H, D, D, D, D, c_size_t]),
+    "aiineq_ols_get_vcov": (c_int, [H, D, c_size_t]),
+    "aiineq_ols_get_stat": (c_int, [H, c_char_p, D]),
+    "aiineq_ols_get_name": (c_int, [H, c_size_t, P(c_char_p)]),
+    "aiineq_t_pvalue": (c_int, [c_double, c_double, D]),
 }
 
 # C types of the headers -> ctypes (used by the sync test to read the headers).
