@@ -8,16 +8,20 @@
 #include <stddef.h>
 
 /* Sort x[0..n) ascending in place (radix sort on the IEEE-754 bit pattern;
- * no NaN allowed).  Returns AIINEQ_OK or AIINEQ_ERR_NOMEM. */
+ * no NaN allowed; -0.0 is placed before +0.0).  Returns AIINEQ_OK,
+ * AIINEQ_ERR_ARG (x NULL with n > 1) or AIINEQ_ERR_NOMEM. */
 int aiq_sort_double(double *x, size_t n);
 
 /* Stable ascending order of x: idx[0..n) receives the permutation, ties in
- * index order.  Returns AIINEQ_OK or AIINEQ_ERR_NOMEM. */
+ * index order (-0.0 and +0.0 tie; no NaN allowed).  x is not modified.
+ * Returns AIINEQ_OK, AIINEQ_ERR_ARG (NULL with n > 0) or AIINEQ_ERR_NOMEM. */
 int aiq_argsort_double(const double *x, size_t n, size_t *idx);
 
 /* Exact population Gini (MODEL.md section 3) of n unweighted non-negative
- * values; x is not modified.  Returns AIINEQ_OK, AIINEQ_ERR_NOMEM,
- * AIINEQ_ERR_RANGE (negative value) or AIINEQ_ERR_DEGENERATE (zero total). */
+ * values; x is not modified; O(n log n) through aiq_sort_double on a copy.
+ * Returns AIINEQ_OK, AIINEQ_ERR_ARG (NULL), AIINEQ_ERR_NOMEM,
+ * AIINEQ_ERR_NONFINITE (NaN/Inf value), AIINEQ_ERR_RANGE (negative value) or
+ * AIINEQ_ERR_DEGENERATE (zero total, including n == 0). */
 int aiq_gini_plain(const double *x, size_t n, double *gini);
 
 #endif /* AIQ_INEQ_INTERNAL_H */
