@@ -9,6 +9,7 @@
 #define _DEFAULT_SOURCE /* lgamma_r: lgamma() writes the global signgam */
 #include <math.h>
 #include <nlopt.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "model_internal.h"
@@ -161,7 +162,7 @@ AIINEQ_API int aiineq_msm_new(aiineq_msm **out, const aiineq_model *m) {
     e->tse = aiq_malloc_array(n, sizeof(double));
     e->sel = aiq_malloc_array(n, sizeof(size_t));
     if (rc == AIINEQ_OK && (!e->target || !e->tse || !e->sel)) rc = AIINEQ_ERR_NOMEM;
-    if (rc == AIINEQ_OK) rc = aiineq_moment_targets(e->target, e->tse, n);
+    if (rc == AIINEQ_OK) rc = aiq_msm_default_targets(e->target, e->tse, n);
     if (rc == AIINEQ_OK) rc = add_default_params(e);
     e->n_total = e->n_sel = n;
     for (size_t i = 0; rc == AIINEQ_OK && i < n; i++) e->sel[i] = i;
