@@ -3,8 +3,8 @@
 #
 #   make check-fault     allocation fault-injection sweeps (part of make check)
 #   make check-fuzz      replay fuzz/corpus through every harness (part of make check)
-#   make check-asan      every Check suite, the fault sweeps and the corpus replay
-#                        built with ASan+UBSan into build/asan
+#   make check-asan      every Check suite, the fault sweeps, the corpus replay and
+#                        the Python suite with ASan+UBSan (build/asan)
 #   make check-valgrind  the same under valgrind (memcheck, leaks are errors)
 #   make fuzz            libFuzzer (clang) on every harness, FUZZ_TIME seconds each
 #   make coverage        line and branch coverage of lib/ (gcovr) into build/cov
@@ -69,14 +69,22 @@ SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fr
 SAN_ENV := CK_FORK=no ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:strict_string_checks=1 \
            UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
+# The Python suite loads the sanitized shared library into an ordinary
+# interpreter, so the runtimes are preloaded; leak detection is off there
+# (CPython keeps memory until exit by design; the C suites check leaks).
+SAN_PRELOAD = $(shell $(CC) -print-file-name=libasan.so) $(shell $(CC) -print-file-name=libubsan.so)
+
 # CK_FORK=no keeps every test in one process, so LeakSanitizer sees them all.
 check-asan: | $(DEPS_STAMP)
 	$(MAKE) --no-print-directory B=$(B)/asan CFLAGS='$(CFLAGS) $(SAN_FLAGS)' \
 	  LDFLAGS='$(LDFLAGS) $(SAN_FLAGS)' $(B)/asan/tests/runner $(B)/asan/fault/runner \
-	  $(FUZZ_NAMES:%=$(B)/asan/fuzz/replay_%)
+	  $(FUZZ_NAMES:%=$(B)/asan/fuzz/replay_%) $(B)/asan/lib/libaiineq.so.$(VERSION)
 	$(TEST_ENV) $(SAN_ENV) $(B)/asan/tests/runner
 	$(TEST_ENV) $(SAN_ENV) $(B)/asan/fault/runner
 	$(MAKE) --no-print-directory B=$(B)/asan FUZZ_WRAP='$(SAN_ENV)' check-fuzz
+	$(TEST_ENV) $(SAN_ENV) ASAN_OPTIONS=detect_leaks=0 LD_PRELOAD='$(SAN_PRELOAD)' \
+	  AIINEQ_LIBRARY=$(abspath $(B)/asan/lib/$(SONAME)) PYTHONDONTWRITEBYTECODE=1 \
+	  $(PYTHON) python/tests/run.py
 	@echo "check-asan: ok (ASan + UBSan, no errors, no leaks)"
 
 # ---- valgrind (memcheck): any error or definite/possible leak fails ----
