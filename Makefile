@@ -62,7 +62,8 @@ TEST_OBJ := $(TEST_SRC:%.c=$(B)/obj/%.o)
 BENCH_SRC := $(sort $(wildcard bench/*.c))
 BENCHES := $(BENCH_SRC:bench/%.c=$(B)/bench/%)
 HEADERS := $(sort $(wildcard include/*.h))
-MANPAGES := $(sort $(wildcard docs/man/*.3))
+PYTHON ?= /usr/bin/python3
+CXX ?= g++
 
 SONAME := libaiineq.so.$(VERSION_MAJOR)
 SHLIB := $(B)/lib/libaiineq.so.$(VERSION)
@@ -70,7 +71,7 @@ STLIB := $(B)/lib/libaiineq.a
 DEPS_STAMP := $(B)/.deps-ok
 
 .PHONY: all lib examples demo check check-c check-exports check-install bench \
-        install uninstall clean deps
+        install uninstall clean deps man symbols check-docs check-headers check-python
 .DELETE_ON_ERROR:
 
 all: lib examples
@@ -126,16 +127,58 @@ $(B)/tests/runner: $(B)/obj/tests/runner.o $(TEST_OBJ) $(STLIB)
 	$(CC) -o $@ $^ $(LDFLAGS) $(PKG_TEST_LIBS) $(PKG_LIB_LIBS) $(LIBS_PRIVATE)
 
 # Run from the tests directory's parent so tests find ../shared/data.
-check: check-exports check-install check-c
+# DEB_BUILD_OPTIONS=nocheck (Debian policy) turns every test off.
+ifneq ($(filter nocheck,$(DEB_BUILD_OPTIONS)),)
+check:
+	@echo "check: skipped (DEB_BUILD_OPTIONS=nocheck)"
+else
+check: check-exports check-install check-headers check-docs check-python check-c check-fault check-fuzz
+endif
 
+AIQ_SHARED_DIR ?= $(abspath ../shared)
+export AIQ_SHARED_DIR
 check-c: $(B)/tests/runner
-	AIQ_SHARED_DIR=$(abspath ../shared) $(B)/tests/runner
+	$(B)/tests/runner
 
 check-exports: $(SHLIB)
 	bash tests/check_exports.sh $(SHLIB)
 
 check-install: lib
 	bash tests/check_install.sh "$(MAKE)"
+
+# ---- Python binding (ctypes): tests against the library just built ----
+check-python: $(SHLIB)
+	AIINEQ_LIBRARY=$(abspath $(B)/lib/$(SONAME)) PYTHONDONTWRITEBYTECODE=1 \
+	  $(PYTHON) python/tests/run.py
+
+# ---- man pages: generated from docs/api.md (scripts/apidoc.py) ----
+man: $(B)/man/aiineq.3
+$(B)/man/aiineq.3: docs/api.md scripts/apidoc.py CHANGELOG.md $(SHLIB)
+	$(PYTHON) scripts/apidoc.py man $(@D) --lib $(SHLIB)
+
+# Every exported function has a docs/api.md section and a clean man page.
+check-docs: $(B)/man/aiineq.3
+	$(PYTHON) scripts/apidoc.py check --lib $(SHLIB) --man $(B)/man
+
+# docs/symbols.md: the release that introduced each function.
+symbols: $(SHLIB)
+	$(PYTHON) scripts/apidoc.py symbols --lib $(SHLIB)
+
+# ---- every public header compiles on its own as C11 and as C++11 ----
+HDR_NAMES := $(HEADERS:include/%.h=%)
+HDR_TESTS := $(HDR_NAMES:%=$(B)/hdrtest/%.c.o) $(HDR_NAMES:%=$(B)/hdrtest/%.cc.o)
+check-headers: $(HDR_TESTS)
+	@echo "check-headers: ok ($(words $(HDR_NAMES)) headers, each alone as C11 and C++11)"
+.PRECIOUS: $(B)/hdrtest/%.c $(B)/hdrtest/%.cc
+$(B)/hdrtest/%.c: include/%.h
+	@mkdir -p $(@D)
+	@printf '#include <%s.h>\n#include <%s.h>\nint aiq_hdrtest(void);\nint aiq_hdrtest(void) { return 0; }\n' $* $* > $@
+$(B)/hdrtest/%.cc: $(B)/hdrtest/%.c
+	cp $< $@
+$(B)/hdrtest/%.c.o: $(B)/hdrtest/%.c $(HEADERS)
+	$(CC) -std=c11 -Wall -Wextra -Wpedantic -Werror -Iinclude $(CPPFLAGS) -c $< -o $@
+$(B)/hdrtest/%.cc.o: $(B)/hdrtest/%.cc $(HEADERS)
+	$(CXX) -std=c++11 -Wall -Wextra -pedantic -Werror -Iinclude $(CPPFLAGS) -c $< -o $@
 
 # ---- benchmarks ----
 $(B)/bench/%: bench/%.c $(STLIB) $(HEADERS)
@@ -152,7 +195,7 @@ $(B)/aiineq.pc: pkgconfig/aiineq.pc.in include/aiineq.h
 	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' -e 's|@VERSION@|$(VERSION)|g' \
 	    -e 's|@LIB_PKGS@|$(LIB_PKGS)|g' -e 's|@LIBS_PRIVATE@|$(LIBS_PRIVATE)|g' $< > $@
 
-install: lib $(B)/aiineq.pc
+install: lib $(B)/aiineq.pc man
 	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(DOCDIR)
 	install -m 644 $(HEADERS) $(DESTDIR)$(INCLUDEDIR)/
 	install -m 755 $(SHLIB) $(DESTDIR)$(LIBDIR)/
@@ -161,17 +204,17 @@ install: lib $(B)/aiineq.pc
 	install -m 644 $(STLIB) $(DESTDIR)$(LIBDIR)/
 	install -m 644 $(B)/aiineq.pc $(DESTDIR)$(LIBDIR)/pkgconfig/
 	install -m 644 README.md CHANGELOG.md LICENSE $(wildcard docs/*.md) $(DESTDIR)$(DOCDIR)/
-ifneq ($(MANPAGES),)
 	install -d $(DESTDIR)$(MANDIR)/man3
-	install -m 644 $(MANPAGES) $(DESTDIR)$(MANDIR)/man3/
-endif
+	install -m 644 $(B)/man/*.3 $(DESTDIR)$(MANDIR)/man3/
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR)$(INCLUDEDIR)/,$(notdir $(HEADERS)))
 	rm -f $(DESTDIR)$(LIBDIR)/libaiineq.so* $(DESTDIR)$(LIBDIR)/libaiineq.a
 	rm -f $(DESTDIR)$(LIBDIR)/pkgconfig/aiineq.pc
-	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man3/,$(notdir $(MANPAGES)))
+	rm -f $(DESTDIR)$(MANDIR)/man3/aiineq.3 $(DESTDIR)$(MANDIR)/man3/aiineq_*.3
 	rm -rf $(DESTDIR)$(DOCDIR)
 
 clean:
 	rm -rf $(B)
+
+include mk/hardening.mk

@@ -30,6 +30,7 @@ C
 cc -std=c11 -Wall -Werror "$stage/prog.c" -o "$stage/prog" $(pkg-config --cflags --libs aiineq)
 out=$(LD_LIBRARY_PATH="$stage$prefix/lib" "$stage/prog")
 echo "check-install: ok ($out)"
-for f in include/aiineq.h lib/libaiineq.a lib/libaiineq.so.0 lib/pkgconfig/aiineq.pc; do
+for f in include/aiineq.h lib/libaiineq.a lib/libaiineq.so.0 lib/pkgconfig/aiineq.pc \
+         share/man/man3/aiineq.3 share/man/man3/aiineq_model_new.3; do
   [ -e "$stage$prefix/$f" ] || { echo "check-install: FAILED: $f not installed" >&2; exit 1; }
 done
