@@ -7,6 +7,7 @@
 
 #include "ineq_dist.h"
 #include "ineq_internal.h"
+#include "numerics.h"
 #include "rng.h"
 
 AIINEQ_API int aiineq_dist_gini_se(aiineq_dist *d, double *se) {
@@ -116,38 +117,6 @@ AIINEQ_API int aiineq_dist_gini_bootstrap(aiineq_dist *d, size_t reps, uint64_t 
   return rc;
 }
 
-/* Standard normal quantile: Acklam's rational approximation (relative error
- * 1.15e-9) refined by one Halley step on erfc, which brings it to about
- * machine precision.  0 < p < 1. */
-static double norm_quantile(double p) {
-  static const double a[] = {-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02,
-                             1.383577518672690e+02,  -3.066479806614716e+01, 2.506628277459239e+00};
-  static const double b[] = {-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02,
-                             6.680131188771972e+01,  -1.328068155288572e+01};
-  static const double c[] = {-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00,
-                             -2.549732539343734e+00, 4.374664141464968e+00,  2.938163982698783e+00};
-  static const double e[] = {7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00,
-                             3.754408661907416e+00};
-  double x, q, r;
-  if (p < 0.02425) {
-    q = sqrt(-2 * log(p));
-    x = (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
-        ((((e[0] * q + e[1]) * q + e[2]) * q + e[3]) * q + 1);
-  } else if (p > 1 - 0.02425) {
-    q = sqrt(-2 * log1p(-p));
-    x = -(((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
-        ((((e[0] * q + e[1]) * q + e[2]) * q + e[3]) * q + 1);
-  } else {
-    q = p - 0.5;
-    r = q * q;
-    x = (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q /
-        (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
-  }
-  double err = 0.5 * erfc(-x / sqrt(2.0)) - p;
-  double u = err * 2.50662827463100050242 * exp(x * x / 2); /* sqrt(2 pi) */
-  return x - u / (1 + x * u / 2);
-}
-
 /* Quantile q of sorted x[0..n) with linear interpolation (numpy's default). */
 static double sorted_quantile(const double *x, size_t n, double q) {
   double h = (double)(n - 1) * q;
@@ -166,7 +135,7 @@ AIINEQ_API int aiineq_dist_gini_ci(aiineq_dist *d, double level, int method, siz
   if (method != AIINEQ_CI_ANALYTIC && method != AIINEQ_CI_BOOT_NORMAL &&
       method != AIINEQ_CI_BOOT_PERCENTILE)
     return aiq_fail(d->err, AIINEQ_ERR_ARG, "method = %d: unknown (use AIINEQ_CI_*)", method);
-  double G = aiq_gini_groups(d->v, d->t, d->m, d->W, d->S), se, z = norm_quantile(0.5 + level / 2);
+  double G = aiq_gini_groups(d->v, d->t, d->m, d->W, d->S), se, z = aiq_norm_ppf(0.5 + level / 2);
   if (method == AIINEQ_CI_ANALYTIC) {
     if ((rc = aiineq_dist_gini_se(d, &se)) != AIINEQ_OK) return rc;
     *lo = G - z * se;

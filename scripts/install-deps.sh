@@ -12,6 +12,9 @@ set -euo pipefail
 PKGS=(build-essential pkg-config liblapack-dev libopenblas-dev libnlopt-dev
       librandom123-dev check valgrind python3 python3-numpy python3-scipy
       python3-statsmodels)
+# Optional tools ask for their own packages: `install-deps.sh clang gcovr ...`
+# (make fuzz, make coverage) checks and installs those instead.
+[ $# -gt 0 ] && PKGS=("$@")
 
 missing=()
 for p in "${PKGS[@]}"; do

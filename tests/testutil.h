@@ -41,4 +41,15 @@ static inline const char *aiq_shared_path(const char *rel) {
   return buf;
 }
 
+/* Problem size for tests whose cost grows with a size (households, tasks,
+ * replications).  `make check-valgrind` sets AIQ_TEST_SMALL=1 because
+ * valgrind runs code 20-50 times slower; such tests then use `small`, run
+ * the same assertions (with tolerances that follow the size, e.g. Monte-Carlo
+ * error bands computed from n) and are never skipped.  Anything else than
+ * unset, "" or "0" selects the small size. */
+static inline size_t aiq_test_size(size_t full, size_t small) {
+  const char *s = getenv("AIQ_TEST_SMALL");
+  return (s && *s && !(s[0] == '0' && s[1] == '\0')) ? small : full;
+}
+
 #endif /* AIQ_TESTUTIL_H */
