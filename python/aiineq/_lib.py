@@ -18,6 +18,11 @@ HP = P(c_void_p)         # out-parameter receiving a new handle
 D = P(c_double)          # double * and const double *
 SZ = P(c_size_t)
 
+# Callback types (aiineq_msm.h).
+MSM_MOMENT_FN = CFUNCTYPE(c_int, D, c_size_t, D, c_size_t, c_void_p)
+MSM_PROGRESS_FN = CFUNCTYPE(c_int, c_size_t, c_double, c_double, c_void_p)
+MSM_STAT_FN = CFUNCTYPE(c_int, D, c_size_t, D, c_void_p)
+
 API = {
     # ---- aiineq.h: versions, status codes, model handle, parameters ----
     "aiineq_version_number": (c_uint, []),
@@ -65,6 +70,44 @@ API = {
     "aiineq_ols_get_stat": (c_int, [H, c_char_p, D]),
     "aiineq_ols_get_name": (c_int, [H, c_size_t, P(c_char_p)]),
     "aiineq_t_pvalue": (c_int, [c_double, c_double, D]),
+    # ---- aiineq_msm.h: method of simulated moments, sensitivity ----
+    "aiineq_msm_new": (c_int, [HP, H]),
+    "aiineq_msm_free": (None, [H]),
+    "aiineq_msm_errmsg": (c_char_p, [H]),
+    "aiineq_msm_set_moment_fn": (c_int, [H, MSM_MOMENT_FN, c_size_t, c_void_p]),
+    "aiineq_msm_n_moments_total": (c_int, [H, SZ]),
+    "aiineq_msm_set_targets": (c_int, [H, D, D, c_size_t]),
+    "aiineq_msm_get_targets": (c_int, [H, D, D, c_size_t]),
+    "aiineq_msm_select_moments": (c_int, [H, SZ, c_size_t]),
+    "aiineq_msm_n_moments": (c_int, [H, SZ]),
+    "aiineq_msm_set_weighting": (c_int, [H, c_int]),
+    "aiineq_msm_set_weight_matrix": (c_int, [H, D, c_size_t]),
+    "aiineq_msm_set_moment_cov": (c_int, [H, D, c_size_t]),
+    "aiineq_msm_clear_params": (c_int, [H]),
+    "aiineq_msm_add_param": (c_int, [H, c_char_p, c_double, c_double, c_double]),
+    "aiineq_msm_n_params": (c_int, [H, SZ]),
+    "aiineq_msm_param_info": (c_int, [H, c_size_t, P(c_char_p), D, D, D]),
+    "aiineq_msm_set_algorithm": (c_int, [H, c_int]),
+    "aiineq_msm_set_starts": (c_int, [H, c_size_t]),
+    "aiineq_msm_set_xtol": (c_int, [H, c_double]),
+    "aiineq_msm_set_ftol": (c_int, [H, c_double]),
+    "aiineq_msm_set_stopval": (c_int, [H, c_double]),
+    "aiineq_msm_set_maxeval": (c_int, [H, c_size_t]),
+    "aiineq_msm_set_sim_ratio": (c_int, [H, c_double]),
+    "aiineq_msm_set_step": (c_int, [H, c_double]),
+    "aiineq_msm_set_progress": (c_int, [H, MSM_PROGRESS_FN, c_void_p]),
+    "aiineq_msm_estimate": (c_int, [H]),
+    "aiineq_msm_evaluate": (c_int, [H, D, c_size_t]),
+    "aiineq_msm_objective_at": (c_int, [H, D, c_size_t, D]),
+    "aiineq_msm_result": (c_int, [H, c_char_p, D, c_size_t]),
+    "aiineq_msm_stat": (c_int, [H, c_char_p, D]),
+    "aiineq_msm_start_info": (c_int, [H, c_size_t, D, D, c_size_t, D, SZ, P(c_int)]),
+    "aiineq_msm_stat_sensitivity": (c_int, [H, MSM_STAT_FN, c_void_p, D, c_size_t,
+                                            D, c_size_t]),
+    "aiineq_msm_stat_sensitivity_named": (c_int, [H, c_char_p, c_char_p, c_double, D,
+                                                  c_size_t, D, c_size_t]),
+    "aiineq_msm_model": (c_int, [H, HP]),
+    "aiineq_chi2_sf": (c_int, [c_double, c_double, D]),
 }
 
 # C types of the headers -> ctypes (used by the sync test to read the headers).
@@ -74,9 +117,14 @@ CTYPES = {
     "char *": c_char_p, "char **": P(c_char_p), "double *": D, "double **": P(D),
     "size_t *": SZ, "int64_t *": P(c_int64), "unsigned *": P(c_uint),
     "int32_t *": P(c_int32), "int32_t **": P(P(c_int32)), "int *": P(c_int),
+    "void *": c_void_p,
 }
 # Callback typedefs of the headers, name -> CFUNCTYPE (filled as they land).
-CALLBACKS = {}
+CALLBACKS = {
+    "aiineq_msm_moment_fn": MSM_MOMENT_FN,
+    "aiineq_msm_progress_fn": MSM_PROGRESS_FN,
+    "aiineq_msm_stat_fn": MSM_STAT_FN,
+}
 for _name, _fn in CALLBACKS.items():
     CTYPES[_name] = _fn
 
