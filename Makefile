@@ -219,3 +219,4 @@ clean:
 	rm -rf $(B)
 
 include mk/hardening.mk
+include mk/packaging.mk
