@@ -71,7 +71,7 @@ STLIB := $(B)/lib/libaiineq.a
 DEPS_STAMP := $(B)/.deps-ok
 
 .PHONY: all lib examples demo check check-c check-exports check-install bench \
-        install uninstall clean deps man symbols check-docs check-headers
+        install uninstall clean deps man symbols check-docs check-headers check-python
 .DELETE_ON_ERROR:
 
 all: lib examples
@@ -132,7 +132,7 @@ ifneq ($(filter nocheck,$(DEB_BUILD_OPTIONS)),)
 check:
 	@echo "check: skipped (DEB_BUILD_OPTIONS=nocheck)"
 else
-check: check-exports check-install check-headers check-docs check-c check-fault check-fuzz
+check: check-exports check-install check-headers check-docs check-python check-c check-fault check-fuzz
 endif
 
 AIQ_SHARED_DIR ?= $(abspath ../shared)
@@ -145,6 +145,11 @@ check-exports: $(SHLIB)
 
 check-install: lib
 	bash tests/check_install.sh "$(MAKE)"
+
+# ---- Python binding (ctypes): tests against the library just built ----
+check-python: $(SHLIB)
+	AIINEQ_LIBRARY=$(abspath $(B)/lib/$(SONAME)) PYTHONDONTWRITEBYTECODE=1 \
+	  $(PYTHON) python/tests/run.py
 
 # ---- man pages: generated from docs/api.md (scripts/apidoc.py) ----
 man: $(B)/man/aiineq.3
@@ -213,3 +218,4 @@ clean:
 	rm -rf $(B)
 
 include mk/hardening.mk
+include mk/packaging.mk

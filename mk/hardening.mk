@@ -3,8 +3,8 @@
 #
 #   make check-fault     allocation fault-injection sweeps (part of make check)
 #   make check-fuzz      replay fuzz/corpus through every harness (part of make check)
-#   make check-asan      every Check suite, the fault sweeps and the corpus replay
-#                        built with ASan+UBSan into build/asan
+#   make check-asan      every Check suite, the fault sweeps, the corpus replay and
+#                        the Python suite with ASan+UBSan (build/asan)
 #   make check-valgrind  the same under valgrind (memcheck, leaks are errors)
 #   make fuzz            libFuzzer (clang) on every harness, FUZZ_TIME seconds each
 #   make coverage        line and branch coverage of lib/ (gcovr) into build/cov
@@ -13,7 +13,7 @@
 # sub-make with B=build/<variant> and extra CFLAGS/LDFLAGS, so they never mix
 # with the normal build.
 
-.PHONY: check-fault check-fuzz check-asan check-valgrind fuzz coverage
+.PHONY: check-fault check-fuzz check-asan check-valgrind check-tsan fuzz coverage
 
 TEST_ENV = OPENBLAS_NUM_THREADS=1
 
@@ -69,14 +69,22 @@ SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fr
 SAN_ENV := CK_FORK=no ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:strict_string_checks=1 \
            UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
+# The Python suite loads the sanitized shared library into an ordinary
+# interpreter, so the runtimes are preloaded; leak detection is off there
+# (CPython keeps memory until exit by design; the C suites check leaks).
+SAN_PRELOAD = $(shell $(CC) -print-file-name=libasan.so) $(shell $(CC) -print-file-name=libubsan.so)
+
 # CK_FORK=no keeps every test in one process, so LeakSanitizer sees them all.
 check-asan: | $(DEPS_STAMP)
 	$(MAKE) --no-print-directory B=$(B)/asan CFLAGS='$(CFLAGS) $(SAN_FLAGS)' \
 	  LDFLAGS='$(LDFLAGS) $(SAN_FLAGS)' $(B)/asan/tests/runner $(B)/asan/fault/runner \
-	  $(FUZZ_NAMES:%=$(B)/asan/fuzz/replay_%)
+	  $(FUZZ_NAMES:%=$(B)/asan/fuzz/replay_%) $(B)/asan/lib/libaiineq.so.$(VERSION)
 	$(TEST_ENV) $(SAN_ENV) $(B)/asan/tests/runner
 	$(TEST_ENV) $(SAN_ENV) $(B)/asan/fault/runner
 	$(MAKE) --no-print-directory B=$(B)/asan FUZZ_WRAP='$(SAN_ENV)' check-fuzz
+	$(TEST_ENV) $(SAN_ENV) ASAN_OPTIONS=detect_leaks=0 LD_PRELOAD='$(SAN_PRELOAD)' \
+	  AIINEQ_LIBRARY=$(abspath $(B)/asan/lib/$(SONAME)) PYTHONDONTWRITEBYTECODE=1 \
+	  $(PYTHON) python/tests/run.py
 	@echo "check-asan: ok (ASan + UBSan, no errors, no leaks)"
 
 # ---- valgrind (memcheck): any error or definite/possible leak fails ----
@@ -127,3 +135,15 @@ coverage:
 	  --print-summary --txt $(COV_B)/coverage.txt --html-details $(COV_B)/coverage.html \
 	  $(GCOVR_GOALS)
 	@echo "coverage: per-file table in $(COV_B)/coverage.txt, annotated source in $(COV_B)/coverage.html"
+
+# ---- ThreadSanitizer: independent handles in several threads ----
+# Runs the `threads` suite (tests/test_threads.c) of a build with
+# -fsanitize=thread in build/tsan; any data race fails.
+TSAN_FLAGS := -fsanitize=thread -fno-omit-frame-pointer
+
+check-tsan: | $(DEPS_STAMP)
+	$(MAKE) --no-print-directory B=$(B)/tsan CFLAGS='$(CFLAGS) $(TSAN_FLAGS)' \
+	  LDFLAGS='$(LDFLAGS) $(TSAN_FLAGS)' $(B)/tsan/tests/runner
+	$(TEST_ENV) CK_FORK=no CK_RUN_SUITE=threads TSAN_OPTIONS=halt_on_error=1:exitcode=66 \
+	  $(B)/tsan/tests/runner
+	@echo "check-tsan: ok (no data race)"
