@@ -20,6 +20,11 @@
 extern "C" {
 #endif
 
+/* The regression handle of aiineq_ols.h (repeated here so that this header
+ * compiles whichever of the two is included first; C11 and C++ allow an
+ * identical typedef twice). */
+typedef struct aiineq_ols aiineq_ols;
+
 /* ---- OEWS national file ---- */
 
 /** Opaque table of one OEWS national file (every occupation level). */
