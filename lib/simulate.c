@@ -109,18 +109,21 @@ static void households_common(const aiineq_model *m, aiineq_result *r, double *o
 }
 
 /* Slope on column 1 of the OLS of y on the n x 3 design X (column-major),
- * by LAPACK's QR least squares; NaN when n < 3 or X is rank deficient. */
-static double ols_slope(double *X, double *y, size_t n) {
-  if (n < 3) return NAN;
+ * by LAPACK's QR least squares, into *slope; NaN when n < 3 or X is rank
+ * deficient.  Returns AIINEQ_OK or AIINEQ_ERR_NOMEM (never a silent NaN). */
+static int ols_slope(double *X, double *y, size_t n, double *slope) {
+  *slope = NAN;
+  if (n < 3) return AIINEQ_OK;
   int in = (int)n, three = 3, one = 1, lwork = -1, info = 0;
   double q = 0.0;
   dgels_("N", &in, &three, &one, X, &in, y, &in, &q, &lwork, &info);
   lwork = info == 0 && q >= 1.0 ? (int)q : 3 * 64 + (int)n;
   double *work = aiq_malloc_array((size_t)lwork, sizeof *work);
-  if (!work) return NAN;
+  if (!work) return AIINEQ_ERR_NOMEM;
   dgels_("N", &in, &three, &one, X, &in, y, &in, work, &lwork, &info);
   aiq_free(work);
-  return info == 0 ? y[1] : NAN;
+  if (info == 0) *slope = y[1];
+  return AIINEQ_OK;
 }
 
 /* Everything one economy needs besides the household arrays. */
@@ -251,7 +254,8 @@ static int wages_and_incomes(aiineq_model *m, aiineq_result *r, int s, const eco
       f->X[2 * J + j] = f->mlogb[j] / f->cnt[j];
       f->mlogw[j] /= f->cnt[j];
     }
-    r->moment[4] = ols_slope(f->X, f->mlogw, J);
+    if (ols_slope(f->X, f->mlogw, J, &r->moment[4]))
+      return aiq_fail(m->err, AIINEQ_ERR_NOMEM, "out of memory (moment m5, %zu firms)", J);
   }
   int rc = aiq_gini_plain(sm->wage, N, &sm->wage_gini);
   if (rc == AIINEQ_OK) rc = aiq_gini_plain(sm->income, N, &sm->gini);
