@@ -1,6 +1,6 @@
 /*
  * test_solve.c -- aiineq_solve: MODEL.md reference numbers, an independent
- * NumPy implementation of the equilibrium (scripts/ref_equilibrium.py), the
+ * NumPy implementation of the equilibrium (tests/ref/make_equilibrium_ref.py), the
  * model's properties, determinism, channel switches and bad input.
  * Only the reference-number test runs at the default N = 200000.
  */
@@ -84,7 +84,7 @@ START_TEST(test_reference_numbers) {
 }
 END_TEST
 
-/* The equilibrium agrees with scripts/ref_equilibrium.py (NumPy, damped
+/* The equilibrium agrees with tests/ref/make_equilibrium_ref.py (NumPy, damped
  * iteration to 1e-14) far below the 1e-4 the issue asks. */
 START_TEST(test_matches_numpy_reference) {
   aiineq_model *m = small_model();

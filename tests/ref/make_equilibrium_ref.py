@@ -5,7 +5,7 @@ section 2) and of the moments m1, m2, m4 at the defaults, Q = 64.
 Plain damped fixed-point iteration (no acceleration), written from MODEL.md
 without looking at the C code.  tests/test_solve.c compares the library with
 the numbers printed here:
-    /usr/bin/python3 scripts/ref_equilibrium.py
+    /usr/bin/python3 tests/ref/make_equilibrium_ref.py
 """
 import numpy as np
 from scipy.special import expit, logsumexp
