@@ -327,6 +327,38 @@ class Handle:
             pass
 
 
+class Wrapped:
+    """Base of the Python objects that own one C handle (attribute _h, a
+    Handle): `ptr`, `close()`, context manager, and `_check()` raising with
+    the message of the Library function named by `_errmsg`."""
+
+    _h = None
+    _kind = "handle"
+    _errmsg = None
+
+    @property
+    def ptr(self):
+        """The C handle as an integer; ValueError once closed."""
+        h = self._h
+        if h is None or not h.ptr:
+            raise ValueError("the %s is closed" % self._kind)
+        return h.ptr
+
+    def close(self):
+        """Free the C handle now (idempotent)."""
+        if self._h is not None:
+            self._h.free()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def _check(self, status, function):
+        return raise_for(status, function, getattr(_LIB, self._errmsg), self.ptr)
+
+
 def new_handle(fn, free, errmsg=None, owner=None, *args):
     """Call a `*_new`-style function whose last argument receives the handle."""
     out = c_void_p()
