@@ -181,5 +181,6 @@ AIINEQ_API int aiineq_param_info(size_t index, const char **name, const char **d
 #include "aiineq_solve.h"
 #include "aiineq_msm.h"
 #include "aiineq_ols.h"
+#include "aiineq_oews.h"
 
 #endif /* AIINEQ_H */

@@ -16,7 +16,9 @@
 typedef struct aiq_sim {
   double *base_wage, *wage, *capital_income, *income; /* one block of 4N */
   int32_t *education, *task, *firm;                   /* one block of 3N */
-  double gini, wage_gini, labour_share, profits, college_premium;
+  double gini, wage_gini, labour_share, college_premium;
+  double profits;     /* per household */
+  double pi_total;    /* total profits Pi */
 } aiq_sim;
 
 struct aiineq_result {
