@@ -39,6 +39,8 @@ API = {
     "aiineq_model_set_tasks": (c_int, [H, D, D, c_size_t]),
     "aiineq_model_get_n_tasks": (c_int, [H, SZ]),
     "aiineq_model_get_tasks": (c_int, [H, D, D, c_size_t]),
+    "aiineq_model_set_threads": (c_int, [H, c_int]),
+    "aiineq_model_get_threads": (c_int, [H, P(c_int)]),
     "aiineq_param_count": (c_size_t, []),
     "aiineq_param_index": (c_int, [c_char_p, SZ]),
     "aiineq_param_info": (c_int, [c_size_t, P(c_char_p), P(c_char_p), D, D, D, P(c_uint)]),
