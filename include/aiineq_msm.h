@@ -61,6 +61,7 @@ typedef int (*aiineq_msm_stat_fn)(const double *b, size_t nb, double *t, void *u
 /* Local optimisers (aiineq_msm_set_algorithm). */
 #define AIINEQ_MSM_BOBYQA 0 /* NLopt LN_BOBYQA (default) */
 #define AIINEQ_MSM_SBPLX 1  /* NLopt LN_SBPLX */
+#define AIINEQ_MSM_LM 2     /* MINPACK lmdif (Levenberg-Marquardt), bounds by projection */
 
 /* Largest number of free parameters (the Sobol table has this many
  * dimensions). */
