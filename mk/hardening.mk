@@ -13,7 +13,7 @@
 # sub-make with B=build/<variant> and extra CFLAGS/LDFLAGS, so they never mix
 # with the normal build.
 
-.PHONY: check-fault check-fuzz check-asan check-valgrind fuzz coverage
+.PHONY: check-fault check-fuzz check-asan check-valgrind check-tsan fuzz coverage
 
 TEST_ENV = OPENBLAS_NUM_THREADS=1
 
@@ -135,3 +135,15 @@ coverage:
 	  --print-summary --txt $(COV_B)/coverage.txt --html-details $(COV_B)/coverage.html \
 	  $(GCOVR_GOALS)
 	@echo "coverage: per-file table in $(COV_B)/coverage.txt, annotated source in $(COV_B)/coverage.html"
+
+# ---- ThreadSanitizer: independent handles in several threads ----
+# Runs the `threads` suite (tests/test_threads.c) of a build with
+# -fsanitize=thread in build/tsan; any data race fails.
+TSAN_FLAGS := -fsanitize=thread -fno-omit-frame-pointer
+
+check-tsan: | $(DEPS_STAMP)
+	$(MAKE) --no-print-directory B=$(B)/tsan CFLAGS='$(CFLAGS) $(TSAN_FLAGS)' \
+	  LDFLAGS='$(LDFLAGS) $(TSAN_FLAGS)' $(B)/tsan/tests/runner
+	$(TEST_ENV) CK_FORK=no CK_RUN_SUITE=threads TSAN_OPTIONS=halt_on_error=1:exitcode=66 \
+	  $(B)/tsan/tests/runner
+	@echo "check-tsan: ok (no data race)"

@@ -3,8 +3,8 @@
 grid of the asset-embodied share eta and the rent-sharing elasticity xi.
 
 Plots the map with matplotlib when it is installed (regime_map.png) and
-writes the grid as CSV otherwise (regime_map.csv, or the path given as the
-first argument).  AIINEQ_EXAMPLE_WORKERS sets the simulated households
+writes the grid as CSV otherwise (regime_map.csv); an output path given as
+the first argument and ending in .csv asks for CSV in any case.  AIINEQ_EXAMPLE_WORKERS sets the simulated households
 (20000 by default; the paper's figures use 200000) and AIINEQ_EXAMPLE_GRID
 the points per axis (7 by default).
 """
@@ -41,7 +41,10 @@ def regime_map(etas, xis):
 def main(argv):
     etas, xis = grid(0.0, 1.0, G), grid(0.0, 0.5, G)
     dg = regime_map(etas, xis)
+    want_csv = len(argv) > 1 and argv[1].endswith(".csv")
     try:
+        if want_csv:
+            raise ImportError
         import matplotlib
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt

@@ -24,6 +24,9 @@ from ._arrays import HAVE_NUMPY  # noqa: E402
 from .model import Model, ParamInfo, parameters  # noqa: E402
 from .solve import (HOLD_ASSET_RENTS, HOLD_BEHAVIOUR, HOLD_COMPRESSION,  # noqa: E402
                     HOLD_PRICES, N_MOMENTS, POST, PRE, Result, moment_targets, solve)
+from .ols import OLS, t_pvalue  # noqa: E402
+from .ineq import Distribution, gini  # noqa: E402
+from .msm import Estimator, chi2_sf  # noqa: E402
 
 
 def version():
@@ -46,4 +49,5 @@ __all__ = ["Model", "ParamInfo", "parameters", "Result", "solve", "moment_target
            "Error", "ArgumentError", "NoConvergenceError", "DataError", "StateError",
            "load", "version", "strerror", "library_path", "HAVE_NUMPY", "PRE", "POST",
            "HOLD_COMPRESSION", "HOLD_BEHAVIOUR", "HOLD_PRICES", "HOLD_ASSET_RENTS",
-           "N_MOMENTS"]
+           "N_MOMENTS", "OLS", "t_pvalue", "Estimator", "chi2_sf",
+           "Distribution", "gini"]

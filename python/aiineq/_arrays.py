@@ -57,3 +57,18 @@ def view(ptr, n, owner, ctype=c_double):
 
 
 __all__ = ["HAVE_NUMPY", "doubles_in", "doubles_out", "result", "view", "c_int32"]
+
+
+def matrix(buf, rows, cols):
+    """A filled row-major buffer as a rows x cols matrix (NumPy 2-D array
+    without copying, or a list of row lists)."""
+    if np is not None:
+        return np.frombuffer(buf, dtype=np.float64).reshape(rows, cols)
+    vals = list(buf)
+    return [vals[i * cols:(i + 1) * cols] for i in range(rows)]
+
+
+def copy(ptr, n):
+    """A copy of n doubles at ptr (memory the caller does not keep)."""
+    vals = ptr[:n]
+    return np.array(vals, dtype=np.float64) if np is not None else vals

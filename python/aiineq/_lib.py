@@ -10,7 +10,7 @@ in the wrapper modules.
 import ctypes
 import os
 from ctypes import (CFUNCTYPE, POINTER, c_char_p, c_double, c_int, c_int32,
-                    c_int64, c_size_t, c_uint, c_void_p)
+                    c_int64, c_size_t, c_uint, c_uint64, c_void_p)
 
 P = POINTER
 H = c_void_p             # any opaque handle (aiineq_model *, aiineq_result *, ...)
@@ -42,6 +42,22 @@ API = {
     "aiineq_param_count": (c_size_t, []),
     "aiineq_param_index": (c_int, [c_char_p, SZ]),
     "aiineq_param_info": (c_int, [c_size_t, P(c_char_p), P(c_char_p), D, D, D, P(c_uint)]),
+    # ---- aiineq_ineq.h: inequality measures ----
+    "aiineq_dist_new": (c_int, [HP]),
+    "aiineq_dist_free": (None, [H]),
+    "aiineq_dist_errmsg": (c_char_p, [H]),
+    "aiineq_dist_set": (c_int, [H, D, D, c_size_t, c_uint]),
+    "aiineq_dist_info": (c_int, [H, SZ, SZ, D, D]),
+    "aiineq_dist_gini": (c_int, [H, c_uint, D]),
+    "aiineq_dist_lorenz": (c_int, [H, D, c_size_t, D]),
+    "aiineq_dist_top_share": (c_int, [H, c_double, D]),
+    "aiineq_dist_theil": (c_int, [H, D]),
+    "aiineq_dist_mld": (c_int, [H, D]),
+    "aiineq_dist_gini_se": (c_int, [H, D]),
+    "aiineq_dist_gini_bootstrap": (c_int, [H, c_size_t, c_uint64, D]),
+    "aiineq_dist_gini_ci": (c_int, [H, c_double, c_int, c_size_t, c_uint64, D, D]),
+    "aiineq_dist_gini_sources": (c_int, [H, D, c_size_t, c_size_t, D, D, D, D]),
+    "aiineq_gini": (c_int, [D, D, c_size_t, D]),
     # ---- aiineq_solve.h: equilibrium, households, statistics, moments ----
     "aiineq_solve": (c_int, [H, HP]),
     "aiineq_solve_ex": (c_int, [H, c_uint, HP]),
@@ -115,7 +131,7 @@ CTYPES = {
     "void": None, "int": c_int, "unsigned": c_uint, "unsigned int": c_uint,
     "double": c_double, "size_t": c_size_t, "int64_t": c_int64, "int32_t": c_int32,
     "char *": c_char_p, "char **": P(c_char_p), "double *": D, "double **": P(D),
-    "size_t *": SZ, "int64_t *": P(c_int64), "unsigned *": P(c_uint),
+    "size_t *": SZ, "int64_t *": P(c_int64), "uint64_t": c_uint64, "unsigned *": P(c_uint),
     "int32_t *": P(c_int32), "int32_t **": P(P(c_int32)), "int *": P(c_int),
     "void *": c_void_p,
 }

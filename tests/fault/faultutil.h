@@ -76,6 +76,7 @@ static inline long aiq_fi_sweep(const char *what, aiq_fi_scenario scenario) {
                     what, n, persistent ? "persistent" : "transient");
     }
   }
+  if (getenv("AIQ_FI_VERBOSE")) printf("%s: %ld allocations, each failed in turn\n", what, total);
   return total;
 }
 

@@ -1,0 +1,70 @@
+/*
+ * bench_solve.c -- time of one full solve (both economies: equilibria,
+ * moments, simulation) at the default size N = 200000, J = 2000, K = 5 and
+ * at N = 10^6, single-threaded, plus the peak resident memory.
+ * Goals (issue 3): under 20 ms at the default size; under 120 bytes per
+ * household.  Prints figures only; never fails on speed.
+ */
+#include <aiineq.h>
+#include <stdio.h>
+#include <sys/resource.h>
+#include <time.h>
+
+static double now_ms(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)t.tv_sec * 1e3 + (double)t.tv_nsec * 1e-6;
+}
+
+static double cpu_ms(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+  return (double)t.tv_sec * 1e3 + (double)t.tv_nsec * 1e-6;
+}
+
+static long peak_kib(void) {
+  struct rusage ru;
+  getrusage(RUSAGE_SELF, &ru);
+  return ru.ru_maxrss;
+}
+
+/* Best of `reps` solves at n households; returns 0 on success. */
+static int run(int64_t n, int reps) {
+  aiineq_model *m = NULL;
+  if (aiineq_model_new(&m) != AIINEQ_OK) return 1;
+  aiineq_model_set_int(m, "n_workers", n);
+  double best = 1e300, best_cpu = 1e300, dg = 0.0;
+  for (int i = 0; i < reps; i++) {
+    aiineq_result *r = NULL;
+    double t0 = now_ms(), c0 = cpu_ms();
+    int rc = aiineq_solve(m, &r);
+    double t = now_ms() - t0, c = cpu_ms() - c0;
+    if (rc != AIINEQ_OK) {
+      fprintf(stderr, "solve failed: %s\n", aiineq_model_errmsg(m));
+      aiineq_model_free(m);
+      return 1;
+    }
+    aiineq_result_stat(r, "delta_gini", &dg);
+    aiineq_result_free(r);
+    if (t < best) best = t;
+    if (c < best_cpu) best_cpu = c;
+  }
+  printf("solve N = %-8lld J = 2000 K = 5: %8.2f ms wall, %8.2f ms CPU (best of %d; "
+         "delta_gini %+.5f)\n",
+         (long long)n, best, best_cpu, reps, dg);
+  aiineq_model_free(m);
+  return 0;
+}
+
+int main(void) {
+  long before = peak_kib();
+  if (run(200000, 7)) return 1;
+  long mid = peak_kib();
+  if (run(1000000, 3)) return 1;
+  long after = peak_kib();
+  printf("peak RSS: %ld KiB before solving, %ld KiB after N = 200000, %ld KiB after N = 10^6\n",
+         before, mid, after);
+  printf("bytes per household (peak growth at N = 10^6): %.1f (goal < 120)\n",
+         (double)(after - before) * 1024.0 / 1e6);
+  return 0;
+}

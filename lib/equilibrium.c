@@ -1,0 +1,483 @@
+/*
+ * equilibrium.c -- the workers' equilibrium on the quadrature grid
+ * (MODEL.md section 2): education, screening beliefs and task choice, task
+ * supplies and CES task prices.
+ *
+ * Unknowns x = (p_k if prices are free, mu_ke, V_ke).  One evaluation of the
+ * map F computes the choices implied by x at every node, the cell moments and
+ * supplies they imply, and the prices the supplies imply.  The solution is a
+ * fixed point of F, found by damped iteration with Anderson mixing (memory 5,
+ * LAPACK dgels for the small least-squares problem), restarted from a plain
+ * damped step whenever it would leave the domain (V < 0, p <= 0) or the
+ * residual grows.  Convergence: sup-norm of F(x) - x below eq_tol; the
+ * accepted point is the x whose residual was measured.
+ *
+ * Cell moments are computed from log masses normalised by the cell's
+ * largest one, so a cell whose total mass underflows to zero still has the
+ * conditional mean and variance the formulas define in the limit.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "lapack.h"
+#include "ineq_internal.h"
+#include "numerics.h"
+#include "solve_internal.h"
+
+#define AA_MEMORY 5
+#define AA_DAMPING 0.5
+
+int aiq_eq_alloc(aiq_eq *eq, size_t K) {
+  memset(eq, 0, sizeof *eq);
+  eq->K = K;
+  double *blk = aiq_malloc_array(K, 12 * sizeof *blk);
+  if (!blk) return AIINEQ_ERR_NOMEM;
+  eq->p = blk;
+  eq->S = blk + K;
+  eq->n = blk + 2 * K;
+  eq->log_s = blk + 3 * K;
+  eq->mu = blk + 4 * K;
+  eq->V = blk + 6 * K;
+  eq->r = blk + 8 * K;
+  /* blk + 10K .. 12K: spare (unused) */
+  return AIINEQ_OK;
+}
+
+void aiq_eq_free(aiq_eq *eq) {
+  if (eq) aiq_free(eq->p);
+  if (eq) eq->p = NULL;
+}
+
+int aiq_eq_copy(aiq_eq *dst, const aiq_eq *src) {
+  int rc = aiq_eq_alloc(dst, src->K);
+  if (rc) return rc;
+  double *blk = dst->p;
+  memcpy(blk, src->p, src->K * 12 * sizeof *blk);
+  *dst = *src;
+  dst->p = blk;
+  dst->S = blk + src->K;
+  dst->n = blk + 2 * src->K;
+  dst->log_s = blk + 3 * src->K;
+  dst->mu = blk + 4 * src->K;
+  dst->V = blk + 6 * src->K;
+  dst->r = blk + 8 * src->K;
+  return AIINEQ_OK;
+}
+
+int aiq_tech_init(aiq_tech *tech, const aiineq_model *m, double A, double theta) {
+  size_t K = m->n_tasks;
+  tech->A = A;
+  tech->theta = theta;
+  tech->c = aiq_malloc_array(K, 2 * sizeof *tech->c);
+  if (!tech->c) return AIINEQ_ERR_NOMEM;
+  tech->d = tech->c + K;
+  double h_ai = aiq_par(m, H_AI);
+  for (size_t k = 0; k < K; k++) {
+    double s = theta * A * m->x[k];
+    tech->c[k] = 1.0 - s;
+    tech->d[k] = s * h_ai;
+  }
+  return AIINEQ_OK;
+}
+
+void aiq_tech_free(aiq_tech *tech) {
+  if (tech) aiq_free(tech->c);
+  if (tech) tech->c = tech->d = NULL;
+}
+
+/* Choice coefficients from prices, beliefs and technology:
+ * log nu_k + omega_ke(a)/tau with omega = log p + (1-r) mu + r (c (a + beta_e e) + d). */
+static void choice_coefs(const aiineq_model *m, const aiq_tech *tech, const double *p,
+                         const double *mu, const double *r, double *alpha, double *beta) {
+  double tau = aiq_par(m, TAU), be = aiq_par(m, BETA_E);
+  for (size_t k = 0; k < m->n_tasks; k++) {
+    double lp = log(p[k]), lnu = log(m->nu[k]);
+    for (int e = 0; e < 2; e++) {
+      size_t c = 2 * k + (size_t)e;
+      double qoff = tech->c[k] * be * e + tech->d[k];
+      alpha[c] = lnu + (lp + (1.0 - r[c]) * mu[c] + r[c] * qoff) / tau;
+      beta[c] = r[c] * tech->c[k] / tau;
+    }
+  }
+}
+
+int aiq_choice_init(aiq_choice *ch, const aiineq_model *m, const aiq_tech *tech,
+                    const aiq_eq *eq) {
+  ch->K = m->n_tasks;
+  ch->alpha = aiq_malloc_array(ch->K, 4 * sizeof *ch->alpha);
+  if (!ch->alpha) return AIINEQ_ERR_NOMEM;
+  ch->beta = ch->alpha + 2 * ch->K;
+  choice_coefs(m, tech, eq->p, eq->mu, eq->r, ch->alpha, ch->beta);
+  return AIINEQ_OK;
+}
+
+void aiq_choice_free(aiq_choice *ch) {
+  if (ch) aiq_free(ch->alpha);
+  if (ch) ch->alpha = ch->beta = NULL;
+}
+
+static void reliabilities(const aiineq_model *m, const double *V, double *r) {
+  double sz2 = aiq_par(m, SIGMA_Z) * aiq_par(m, SIGMA_Z);
+  for (size_t c = 0; c < 2 * m->n_tasks; c++) r[c] = V[c] / (V[c] + sz2);
+}
+
+/* Workspace of the map F. */
+typedef struct work {
+  const aiineq_model *m;
+  const aiq_grid *g;
+  double *alpha, *beta; /* 2K */
+  double *lm;           /* Q x 2K log masses */
+  double *pk;           /* 2K scratch */
+  double *r;            /* 2K */
+} work;
+
+/* Log masses of every (node, cell) under the choice coefficients in w, and
+ * the college share. */
+static double log_masses(work *w, double *p1) {
+  const aiineq_model *m = w->m;
+  size_t K = m->n_tasks, C = 2 * K;
+  double tau = aiq_par(m, TAU), tau_e = aiq_par(m, TAU_E);
+  double c0 = aiq_par(m, C0), kappa = aiq_par(m, KAPPA);
+  double college = 0.0;
+  for (size_t i = 0; i < w->g->q; i++) {
+    double a = w->g->a[i], lse[2];
+    double *lm = w->lm + i * C;
+    for (int e = 0; e < 2; e++) {
+      double mx = -INFINITY;
+      for (size_t k = 0; k < K; k++) {
+        size_t c = 2 * k + (size_t)e;
+        lm[c] = w->alpha[c] + w->beta[c] * a;
+        if (lm[c] > mx) mx = lm[c];
+      }
+      double s = 0.0;
+      for (size_t k = 0; k < K; k++) s += exp(lm[2 * k + (size_t)e] - mx);
+      lse[e] = mx + log(s);
+    }
+    double xe = (tau * (lse[1] - lse[0]) - c0 + kappa * a) / tau_e;
+    double lw = log(w->g->w[i]);
+    double lpe[2] = {lw - aiq_log1pexp(xe), lw - aiq_log1pexp(-xe)};
+    double pe1 = exp(lpe[1] - lw);
+    college += w->g->w[i] * pe1;
+    if (p1) p1[i] = pe1;
+    for (size_t k = 0; k < K; k++)
+      for (int e = 0; e < 2; e++) lm[2 * k + (size_t)e] += lpe[e] - lse[e];
+  }
+  return college;
+}
+
+/* Cell moments, supplies and employment from the log masses, with q under
+ * technology `tech`. */
+static void cell_stats(work *w, const aiq_tech *tech, double *mu, double *V, double *log_s,
+                       double *n) {
+  const aiineq_model *m = w->m;
+  size_t K = m->n_tasks, C = 2 * K, Q = w->g->q;
+  double be = aiq_par(m, BETA_E);
+  for (size_t k = 0; k < K; k++) {
+    double ls_max = -INFINITY, ls_sum = 0.0, n_k = 0.0;
+    /* log S_k = logsumexp over (i, e) of lm + q; first find the maximum. */
+    for (int e = 0; e < 2; e++)
+      for (size_t i = 0; i < Q; i++) {
+        double q = tech->c[k] * (w->g->a[i] + be * e) + tech->d[k];
+        double v = w->lm[i * C + 2 * k + (size_t)e] + q;
+        if (v > ls_max) ls_max = v;
+      }
+    for (int e = 0; e < 2; e++) {
+      size_t c = 2 * k + (size_t)e;
+      double mx = -INFINITY;
+      for (size_t i = 0; i < Q; i++)
+        if (w->lm[i * C + c] > mx) mx = w->lm[i * C + c];
+      double sw = 0.0, swq = 0.0;
+      for (size_t i = 0; i < Q; i++) {
+        double q = tech->c[k] * (w->g->a[i] + be * e) + tech->d[k];
+        double wt = exp(w->lm[i * C + c] - mx);
+        sw += wt;
+        swq += wt * q;
+        ls_sum += exp(w->lm[i * C + c] + q - ls_max);
+      }
+      double mean = swq / sw, ssd = 0.0;
+      for (size_t i = 0; i < Q; i++) {
+        double dq = tech->c[k] * (w->g->a[i] + be * e) + tech->d[k] - mean;
+        ssd += exp(w->lm[i * C + c] - mx) * dq * dq;
+      }
+      mu[c] = mean;
+      V[c] = ssd / sw;
+      n_k += exp(mx) * sw;
+    }
+    log_s[k] = ls_max + log(ls_sum);
+    n[k] = n_k;
+  }
+}
+
+/* Prices from log supplies: p_k = g_k (Y/S_k)^(1/s) with g_k = share_k^(1/s),
+ * written as log p_k = (log share_k + log Y - log S_k)/s where
+ * log Y = log1p(sum_k share_k expm1(eps L_k))/eps, L_k = log S_k - log share_k,
+ * eps = (s-1)/s; at s = 1 the Cobb-Douglas limit log Y = sum_k share_k L_k. */
+static void ces_prices(const aiq_prices *pr, size_t K, const double *log_s, double *p) {
+  if (pr->fixed) {
+    for (size_t k = 0; k < K; k++) p[k] = 1.0;
+    return;
+  }
+  double s = pr->sigma, eps = (s - 1.0) / s, log_y = 0.0;
+  if (eps == 0.0) {
+    for (size_t k = 0; k < K; k++)
+      log_y += exp(pr->log_share[k]) * (log_s[k] - pr->log_share[k]);
+  } else {
+    /* D = sum share_k expm1(eps L_k) can be large: use log-sum-exp when it is. */
+    double D = 0.0, mx = -INFINITY;
+    for (size_t k = 0; k < K; k++) {
+      double t = eps * (log_s[k] - pr->log_share[k]);
+      D += exp(pr->log_share[k]) * expm1(t);
+      if (t + pr->log_share[k] > mx) mx = t + pr->log_share[k];
+    }
+    if (D > -0.5 && D < 1.0) {
+      log_y = log1p(D) / eps;
+    } else {
+      double sum = 0.0;
+      for (size_t k = 0; k < K; k++)
+        sum += exp(eps * (log_s[k] - pr->log_share[k]) + pr->log_share[k] - mx);
+      log_y = (mx + log(sum)) / eps;
+    }
+  }
+  for (size_t k = 0; k < K; k++) p[k] = exp((pr->log_share[k] + log_y - log_s[k]) / s);
+}
+
+static int work_init(work *w, const aiineq_model *m, const aiq_grid *g) {
+  size_t K = m->n_tasks;
+  w->m = m;
+  w->g = g;
+  w->alpha = aiq_malloc_array(K, (8 + 2 * g->q) * sizeof(double));
+  if (!w->alpha) return AIINEQ_ERR_NOMEM;
+  w->beta = w->alpha + 2 * K;
+  w->pk = w->alpha + 4 * K;
+  w->r = w->alpha + 6 * K;
+  w->lm = w->alpha + 8 * K;
+  return AIINEQ_OK;
+}
+
+static void finish(const aiineq_model *m, aiq_eq *eq) {
+  reliabilities(m, eq->V, eq->r);
+  for (size_t k = 0; k < eq->K; k++) eq->S[k] = exp(eq->log_s[k]);
+}
+
+/* One evaluation: x = (p, mu, V) in eq -> F(x) into fp, fmu, fV; supplies,
+ * employment and college share of x into eq. */
+static void eval_map(work *w, const aiq_tech *tech, const aiq_prices *pr, aiq_eq *eq,
+                     double *fp, double *fmu, double *fV) {
+  reliabilities(w->m, eq->V, w->r);
+  choice_coefs(w->m, tech, eq->p, eq->mu, w->r, w->alpha, w->beta);
+  eq->college_share = log_masses(w, NULL);
+  cell_stats(w, tech, fmu, fV, eq->log_s, eq->n);
+  if (!pr->fixed) ces_prices(pr, eq->K, eq->log_s, fp);
+}
+
+/* x vector <-> equilibrium.  Layout: [p if free][mu][V]. */
+static void pack(const aiq_eq *eq, int fixed, double *x) {
+  size_t K = eq->K, o = 0;
+  if (!fixed) {
+    memcpy(x, eq->p, K * sizeof *x);
+    o = K;
+  }
+  memcpy(x + o, eq->mu, 2 * K * sizeof *x);
+  memcpy(x + o + 2 * K, eq->V, 2 * K * sizeof *x);
+}
+
+static void unpack(const double *x, int fixed, aiq_eq *eq) {
+  size_t K = eq->K, o = 0;
+  if (!fixed) {
+    memcpy(eq->p, x, K * sizeof *x);
+    o = K;
+  } else {
+    for (size_t k = 0; k < K; k++) eq->p[k] = 1.0;
+  }
+  memcpy(eq->mu, x + o, 2 * K * sizeof *x);
+  memcpy(eq->V, x + o + 2 * K, 2 * K * sizeof *x);
+}
+
+/* x inside the domain: finite, p > 0, V >= 0. */
+static int in_domain(const double *x, size_t K, int fixed) {
+  size_t np = fixed ? 0 : K, n = np + 4 * K;
+  for (size_t i = 0; i < n; i++) {
+    if (!isfinite(x[i])) return 0;
+    if (i < np && !(x[i] > 0.0)) return 0;
+    if (i >= np + 2 * K && x[i] < 0.0) return 0;
+  }
+  return 1;
+}
+
+int aiq_eq_solve(const aiineq_model *m, const aiq_grid *g, const aiq_tech *tech,
+                 const aiq_prices *pr, aiq_eq *eq, char *err) {
+  size_t K = m->n_tasks, n = (pr->fixed ? 4 : 5) * K;
+  size_t mem = AA_MEMORY < n ? AA_MEMORY : n;
+  work w;
+  if (work_init(&w, m, g)) return aiq_fail(err, AIINEQ_ERR_NOMEM, "out of memory (equilibrium)");
+  /* x, fx, gx, x_prev, g_prev, x_new, ls rhs, dX (n x mem), dG (n x mem), A copy */
+  double *buf = aiq_malloc_array(n, (7 + 3 * mem) * sizeof *buf);
+  double lwork_q = 0.0;
+  int ilwork = -1, info = 0, in = (int)n, imem = (int)mem, one = 1;
+  dgels_("N", &in, &imem, &one, NULL, &in, NULL, &in, &lwork_q, &ilwork, &info);
+  ilwork = info == 0 && lwork_q >= 1.0 ? (int)lwork_q : (int)(n + mem) * 64;
+  double *lwork = aiq_malloc_array((size_t)ilwork, sizeof *lwork);
+  if (!buf || !lwork) {
+    aiq_free(w.alpha);
+    aiq_free(buf);
+    aiq_free(lwork);
+    return aiq_fail(err, AIINEQ_ERR_NOMEM, "out of memory (equilibrium)");
+  }
+  double *x = buf, *fx = buf + n, *gx = buf + 2 * n, *xp = buf + 3 * n, *gp = buf + 4 * n;
+  double *xn = buf + 5 * n, *rhs = buf + 6 * n, *dX = buf + 7 * n, *dG = dX + n * mem,
+         *Ac = dG + n * mem;
+  size_t np = pr->fixed ? 0 : K;
+  double lambda = AA_DAMPING, best = INFINITY, res = INFINITY;
+  size_t cols = 0, head = 0; /* columns stored in the ring buffer dX/dG */
+  int have_prev = 0, rc = AIINEQ_ERR_NOCONV;
+  long it, max_iter = (long)aiq_ipar(m, EQ_MAX_ITER);
+  double tol = aiq_par(m, EQ_TOL);
+
+  pack(eq, pr->fixed, x);
+  for (it = 1; it <= max_iter; it++) {
+    unpack(x, pr->fixed, eq);
+    eval_map(&w, tech, pr, eq, fx, fx + np, fx + np + 2 * K);
+    res = 0.0;
+    for (size_t i = 0; i < n; i++) {
+      gx[i] = fx[i] - x[i];
+      double ag = fabs(gx[i]);
+      if (!(ag <= res)) res = ag; /* NaN propagates */
+    }
+    if (res < tol) {
+      rc = AIINEQ_OK;
+      break;
+    }
+    if (!isfinite(res)) break;
+    if (res > 4.0 * best && cols > 0) { /* mixing went astray: restart, damp harder */
+      cols = 0;
+      have_prev = 0;
+      if (lambda > 0.05) lambda *= 0.5;
+    }
+    if (res < best) best = res;
+    if (have_prev) {
+      for (size_t i = 0; i < n; i++) {
+        dX[head * n + i] = x[i] - xp[i];
+        dG[head * n + i] = gx[i] - gp[i];
+      }
+      head = (head + 1) % mem;
+      if (cols < mem) cols++;
+    }
+    memcpy(xp, x, n * sizeof *x);
+    memcpy(gp, gx, n * sizeof *x);
+    have_prev = 1;
+    for (size_t i = 0; i < n; i++) xn[i] = x[i] + lambda * gx[i];
+    if (cols > 0) {
+      int icols = (int)cols;
+      memcpy(Ac, dG, n * cols * sizeof *Ac);
+      memcpy(rhs, gx, n * sizeof *rhs);
+      dgels_("N", &in, &icols, &one, Ac, &in, rhs, &in, lwork, &ilwork, &info);
+      int ok = info == 0;
+      for (size_t j = 0; ok && j < cols; j++) ok = isfinite(rhs[j]);
+      if (ok) {
+        for (size_t j = 0; j < cols; j++)
+          for (size_t i = 0; i < n; i++)
+            xn[i] -= (dX[j * n + i] + lambda * dG[j * n + i]) * rhs[j];
+      }
+      if (!ok || !in_domain(xn, K, pr->fixed)) {
+        for (size_t i = 0; i < n; i++) xn[i] = x[i] + lambda * gx[i];
+        cols = 0;
+        have_prev = 0;
+      }
+    }
+    if (!in_domain(xn, K, pr->fixed)) { /* even the damped step left the domain */
+      double step = lambda;
+      do {
+        step *= 0.5;
+        for (size_t i = 0; i < n; i++) xn[i] = x[i] + step * gx[i];
+      } while (!in_domain(xn, K, pr->fixed) && step > 1e-12);
+    }
+    memcpy(x, xn, n * sizeof *x);
+  }
+  if (it > max_iter) it = max_iter;
+  unpack(x, pr->fixed, eq);
+  finish(m, eq);
+  eq->iterations = it;
+  eq->residual = res;
+  aiq_free(w.alpha);
+  aiq_free(buf);
+  aiq_free(lwork);
+  if (rc != AIINEQ_OK)
+    return aiq_fail(err, AIINEQ_ERR_NOCONV,
+                    "equilibrium at adoption A = %g not reached after %ld iterations: "
+                    "sup-norm residual %.3g (eq_tol %.3g)",
+                    tech->A, it, res, tol);
+  return AIINEQ_OK;
+}
+
+int aiq_eq_held(const aiineq_model *m, const aiq_grid *g, const aiq_tech *base_tech,
+                const aiq_eq *base, const aiq_tech *tech, const aiq_prices *pr, aiq_eq *eq,
+                char *err) {
+  size_t K = m->n_tasks;
+  work w;
+  if (work_init(&w, m, g)) return aiq_fail(err, AIINEQ_ERR_NOMEM, "out of memory (equilibrium)");
+  double *mu = w.pk, *V = w.r; /* scratch: discarded, beliefs stay at baseline */
+  choice_coefs(m, base_tech, base->p, base->mu, base->r, w.alpha, w.beta);
+  eq->college_share = log_masses(&w, NULL);
+  cell_stats(&w, tech, mu, V, eq->log_s, eq->n);
+  memcpy(eq->mu, base->mu, 2 * K * sizeof *eq->mu);
+  memcpy(eq->V, base->V, 2 * K * sizeof *eq->V);
+  ces_prices(pr, K, eq->log_s, eq->p);
+  finish(m, eq);
+  eq->iterations = 0;
+  eq->residual = 0.0;
+  aiq_free(w.alpha);
+  (void)err;
+  return AIINEQ_OK;
+}
+
+/* m1, m2: mean of exp(theta (h_ai - h)) - 1 over the bottom and top quintiles
+ * of baseline human capital h = a + beta_e e.  The 2Q mass points (a_i, e)
+ * with masses w_i P(e | a_i) are sorted by h; the quintile boundary node
+ * contributes the fraction of its mass inside the quintile. */
+int aiq_moments_quadrature(const aiineq_model *m, const aiq_grid *g, const aiq_tech *base_tech,
+                           const aiq_eq *base, double *m1, double *m2) {
+  size_t Q = g->q, P = 2 * Q;
+  work w;
+  if (work_init(&w, m, g)) return AIINEQ_ERR_NOMEM;
+  double *h = aiq_malloc_array(P, 3 * sizeof *h);
+  if (!h) {
+    aiq_free(w.alpha);
+    return AIINEQ_ERR_NOMEM;
+  }
+  double *mass = h + P, *hs = h + 2 * P;
+  size_t *idx = aiq_malloc_array(P, sizeof *idx);
+  if (!idx) {
+    aiq_free(w.alpha);
+    aiq_free(h);
+    return AIINEQ_ERR_NOMEM;
+  }
+  choice_coefs(m, base_tech, base->p, base->mu, base->r, w.alpha, w.beta);
+  log_masses(&w, hs);
+  double be = aiq_par(m, BETA_E), theta = aiq_par(m, THETA), h_ai = aiq_par(m, H_AI);
+  for (size_t i = 0; i < Q; i++) {
+    h[2 * i] = g->a[i];
+    mass[2 * i] = g->w[i] * (1.0 - hs[i]);
+    h[2 * i + 1] = g->a[i] + be;
+    mass[2 * i + 1] = g->w[i] * hs[i];
+  }
+  int rc = aiq_argsort_double(h, P, idx);
+  if (rc == AIINEQ_OK) {
+    double total = 0.0;
+    for (size_t j = 0; j < P; j++) total += mass[j];
+    double cut = 0.2 * total;
+    for (int side = 0; side < 2; side++) {
+      double acc = 0.0, sum = 0.0;
+      for (size_t r = 0; r < P && acc < cut; r++) {
+        size_t j = idx[side == 0 ? r : P - 1 - r];
+        double take = mass[j] < cut - acc ? mass[j] : cut - acc;
+        acc += take;
+        sum += take * expm1(theta * (h_ai - h[j]));
+      }
+      *(side == 0 ? m1 : m2) = sum / cut;
+    }
+  }
+  aiq_free(idx);
+  aiq_free(h);
+  aiq_free(w.alpha);
+  return rc;
+}

@@ -1,0 +1,24 @@
+/*
+ * lapack.h -- prototypes of the LAPACK (Fortran) routines the library calls.
+ * LAPACK ships no C header for the Fortran interface in every distribution,
+ * so the prototypes are declared here once.  All arguments are pointers;
+ * character arguments are followed by hidden length arguments that the
+ * gfortran ABI lets callers omit for length-one strings.
+ */
+#ifndef AIQ_LAPACK_H
+#define AIQ_LAPACK_H
+
+/* Eigenvalues (and, for jobz = 'V', eigenvectors) of a symmetric tridiagonal
+ * matrix: d (n) diagonal, overwritten by ascending eigenvalues; e (n-1)
+ * off-diagonal, destroyed; z (ldz x n) eigenvectors; work (2n-2). */
+void dstev_(const char *jobz, const int *n, double *d, double *e, double *z, const int *ldz,
+            double *work, int *info);
+
+/* Least squares min ||b - A x|| by QR (trans = 'N'): a (lda x n) overwritten
+ * by the factorisation, b (ldb x nrhs) overwritten by the solution in its
+ * first n rows.  lwork = -1 is a workspace query. */
+void dgels_(const char *trans, const int *m, const int *n, const int *nrhs, double *a,
+            const int *lda, double *b, const int *ldb, double *work, const int *lwork,
+            int *info);
+
+#endif /* AIQ_LAPACK_H */

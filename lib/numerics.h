@@ -1,0 +1,34 @@
+/*
+ * numerics.h -- special functions and quadrature used by the solver.
+ */
+#ifndef AIQ_NUMERICS_H
+#define AIQ_NUMERICS_H
+
+#include <stddef.h>
+
+/* Largest number of Gauss-Hermite nodes aiq_gauss_hermite accepts. */
+#define AIQ_GH_MAX 200
+
+/* Probabilists' Gauss-Hermite rule with q nodes (1 <= q <= AIQ_GH_MAX):
+ * nodes t[0..q) ascending for the weight exp(-t^2/2), weights w[0..q)
+ * normalised to sum to one, so that sum_i w_i f(t_i) approximates E f(T),
+ * T ~ N(0,1).  Nodes are the eigenvalues of the Jacobi matrix (Golub-Welsch,
+ * LAPACK dstev); weights are the Christoffel numbers 1/sum_j phi_j(t_i)^2 of
+ * the orthonormal Hermite polynomials, which keep full relative accuracy in
+ * the tails where the eigenvector form loses it.  Returns AIINEQ_OK,
+ * AIINEQ_ERR_RANGE (q out of range) or AIINEQ_ERR_NOMEM / AIINEQ_ERR_SINGULAR
+ * (LAPACK failure). */
+int aiq_gauss_hermite(size_t q, double *t, double *w);
+
+/* Standard normal quantile PhiInv(p) for p in (0,1) (Wichura 1988, AS241
+ * PPND16, about 1e-16 relative); -inf at 0, +inf at 1, NaN outside [0,1]. */
+double aiq_norm_ppf(double p);
+
+/* Standard normal CDF Phi(x) = erfc(-x/sqrt 2)/2 (full relative accuracy in
+ * the lower tail). */
+double aiq_norm_cdf(double x);
+
+/* log(1 + exp(x)) without overflow or loss of accuracy. */
+double aiq_log1pexp(double x);
+
+#endif /* AIQ_NUMERICS_H */
