@@ -163,7 +163,7 @@ AIINEQ_API int aiineq_msm_new(aiineq_msm **out, const aiineq_model *m) {
     e->tse = aiq_malloc_array(n, sizeof(double));
     e->sel = aiq_malloc_array(n, sizeof(size_t));
     if (rc == AIINEQ_OK && (!e->target || !e->tse || !e->sel)) rc = AIINEQ_ERR_NOMEM;
-    if (rc == AIINEQ_OK) rc = aiq_msm_default_targets(e->target, e->tse, n);
+    if (rc == AIINEQ_OK) rc = aiineq_moment_targets(e->target, e->tse, n);
     if (rc == AIINEQ_OK) rc = add_default_params(e);
     e->n_total = e->n_sel = n;
     for (size_t i = 0; rc == AIINEQ_OK && i < n; i++) e->sel[i] = i;
@@ -172,7 +172,7 @@ AIINEQ_API int aiineq_msm_new(aiineq_msm **out, const aiineq_model *m) {
     aiineq_msm_free(e);
     return rc == AIINEQ_ERR_ARG ? AIINEQ_ERR_NOMEM : rc;
   }
-  e->alg = AIINEQ_MSM_BOBYQA;
+  e->alg = AIINEQ_MSM_LM;
   e->n_starts = 1;
   e->maxeval = 2000;
   e->xtol = 1e-8;
