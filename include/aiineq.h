@@ -173,5 +173,6 @@ AIINEQ_API int aiineq_param_info(size_t index, const char **name, const char **d
 #include "aiineq_msm.h"
 #include "aiineq_regime.h"
 #include "aiineq_ols.h"
+#include "aiineq_oews.h"
 
 #endif /* AIINEQ_H */
