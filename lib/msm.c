@@ -995,6 +995,8 @@ static int run_start(aiineq_msm *e, run_ctx *c, msm_result *r, size_t s) {
   r->st_obj[s] = c->start_best;
   r->st_evals[s] = c->start_evals;
   if (c->stopped) return AIINEQ_ERR_STOPPED;
+  /* running out of memory aborts the run; other failures only this start */
+  if (c->fail == AIINEQ_ERR_NOMEM) return AIINEQ_ERR_NOMEM;
   r->st_reason[s] = c->fail ? c->fail : reason;
   return AIINEQ_OK;
 }
