@@ -40,6 +40,8 @@ API = {
     "aiineq_model_set_tasks": (c_int, [H, D, D, c_size_t]),
     "aiineq_model_get_n_tasks": (c_int, [H, SZ]),
     "aiineq_model_get_tasks": (c_int, [H, D, D, c_size_t]),
+    "aiineq_model_set_threads": (c_int, [H, c_int]),
+    "aiineq_model_get_threads": (c_int, [H, P(c_int)]),
     "aiineq_param_count": (c_size_t, []),
     "aiineq_param_index": (c_int, [c_char_p, SZ]),
     "aiineq_param_info": (c_int, [c_size_t, P(c_char_p), P(c_char_p), D, D, D, P(c_uint)]),
@@ -333,6 +335,38 @@ class Handle:
             self.free()
         except Exception:  # interpreter shutdown: the library may be gone
             pass
+
+
+class Wrapped:
+    """Base of the Python objects that own one C handle (attribute _h, a
+    Handle): `ptr`, `close()`, context manager, and `_check()` raising with
+    the message of the Library function named by `_errmsg`."""
+
+    _h = None
+    _kind = "handle"
+    _errmsg = None
+
+    @property
+    def ptr(self):
+        """The C handle as an integer; ValueError once closed."""
+        h = self._h
+        if h is None or not h.ptr:
+            raise ValueError("the %s is closed" % self._kind)
+        return h.ptr
+
+    def close(self):
+        """Free the C handle now (idempotent)."""
+        if self._h is not None:
+            self._h.free()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def _check(self, status, function):
+        return raise_for(status, function, getattr(_LIB, self._errmsg), self.ptr)
 
 
 def new_handle(fn, free, errmsg=None, owner=None, *args):

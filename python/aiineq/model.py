@@ -4,7 +4,7 @@ import collections.abc
 from ctypes import byref, c_char_p, c_double, c_int64, c_size_t, c_uint
 
 from . import _arrays
-from ._lib import Handle, lib, new_handle, raise_for
+from ._lib import Wrapped, lib, new_handle, raise_for
 
 PARAM_INTEGER, PARAM_LO_OPEN, PARAM_HI_OPEN = 1, 2, 4
 
@@ -40,7 +40,7 @@ def _info(name):
     return _PARAMS.get(name)
 
 
-class Model(collections.abc.MutableMapping):
+class Model(Wrapped, collections.abc.MutableMapping):
     """A model of MODEL.md: parameters and task table, defaults at creation.
 
     Parameters are read and written as a mapping (``m["theta"] = 0.2``) or as
@@ -67,28 +67,7 @@ class Model(collections.abc.MutableMapping):
         object.__setattr__(m, "_h", handle)
         return m
 
-    # -- lifetime
-    @property
-    def ptr(self):
-        """The C handle (aiineq_model *) as an integer; ValueError when closed."""
-        h = self._h
-        if h is None or not h.ptr:
-            raise ValueError("the model is closed")
-        return h.ptr
-
-    def close(self):
-        """Free the C handle now (idempotent)."""
-        if self._h is not None:
-            self._h.free()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-
-    def _check(self, status, function):
-        return raise_for(status, function, lib().model_errmsg, self.ptr)
+    _kind, _errmsg = "model", "model_errmsg"
 
     def errmsg(self):
         """Message of the last failure on this model ("" if none)."""

@@ -3,7 +3,7 @@ occupation panel and its regressions (aiineq_oews.h)."""
 from ctypes import byref, c_char_p, c_double, c_int32, c_size_t
 
 from . import _arrays
-from ._lib import lib, new_handle, raise_for
+from ._lib import Wrapped, lib, new_handle, raise_for
 from .ols import COV, OLS
 
 CELL = {0: "value", 1: "na", 2: "na_emp", 3: "topcoded", 4: "tilde", 5: "empty"}
@@ -12,38 +12,19 @@ OUTCOMES = {"log_wage": 0, "log_emp": 1, "log_p90_p10": 2, "log_p50_p10": 3,
 CONTROL_WAGE, MAJOR_FE, WEIGHTS = 1, 2, 4
 
 
-class _Table:
-    """Common handle plumbing of the three reader objects."""
+class _Table(Wrapped):
+    """Common plumbing of the three reader objects (C prefix _prefix)."""
     _prefix = None
 
     def __init__(self):
         L = lib()
+        self._kind, self._errmsg = self._prefix, self._prefix + "_errmsg"
         self._h = new_handle(getattr(L, self._prefix + "_new"),
                              getattr(L, self._prefix + "_free"))[0]
 
-    @property
-    def ptr(self):
-        if self._h is None or not self._h.ptr:
-            raise ValueError("the %s handle is closed" % self._prefix)
-        return self._h.ptr
-
-    def close(self):
-        if self._h is not None:
-            self._h.free()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-
-    def _check(self, status, function):
-        return raise_for(status, "aiineq_" + function,
-                         getattr(lib(), self._prefix + "_errmsg"), self.ptr)
-
     def _call(self, name, *args):
         return self._check(getattr(lib(), self._prefix + "_" + name)(self.ptr, *args),
-                           self._prefix + "_" + name)
+                           "aiineq_%s_%s" % (self._prefix, name))
 
     def _column(self, name, field, n):
         vals = _arrays.doubles_out(n)
