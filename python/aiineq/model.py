@@ -1,6 +1,7 @@
 """The model handle: parameters (as a mapping and as attributes) and the task table."""
 import collections
 import collections.abc
+import ctypes
 from ctypes import byref, c_char_p, c_double, c_int64, c_size_t, c_uint
 
 from . import _arrays
@@ -145,6 +146,19 @@ class Model(Wrapped, collections.abc.MutableMapping):
             return "<aiineq.Model (closed)>"
         return "<aiineq.Model %d tasks, theta=%g, eta=%g, xi=%g>" % (
             self.n_tasks, self["theta"], self["eta"], self["xi"])
+
+    # -- threads
+    @property
+    def threads(self):
+        """Threads a solve may use (0: OpenMP's default).  Results do not
+        depend on it."""
+        n = ctypes.c_int()
+        self._check(lib().model_get_threads(self.ptr, byref(n)), "aiineq_model_get_threads")
+        return n.value
+
+    @threads.setter
+    def threads(self, n):
+        self._check(lib().model_set_threads(self.ptr, int(n)), "aiineq_model_set_threads")
 
     # -- task table
     @property
