@@ -22,6 +22,7 @@ SZ = P(c_size_t)
 MSM_MOMENT_FN = CFUNCTYPE(c_int, D, c_size_t, D, c_size_t, c_void_p)
 MSM_PROGRESS_FN = CFUNCTYPE(c_int, c_size_t, c_double, c_double, c_void_p)
 MSM_STAT_FN = CFUNCTYPE(c_int, D, c_size_t, D, c_void_p)
+REGIME_PROGRESS_FN = CFUNCTYPE(c_int, c_size_t, c_size_t, c_void_p)
 
 API = {
     # ---- aiineq.h: versions, status codes, model handle, parameters ----
@@ -126,6 +127,12 @@ API = {
                                                   c_size_t, D, c_size_t]),
     "aiineq_msm_model": (c_int, [H, HP]),
     "aiineq_chi2_sf": (c_int, [c_double, c_double, D]),
+    # ---- aiineq_regime.h: Shapley decomposition, regime boundary and map ----
+    "aiineq_shapley_channels": (c_int, [H, D, c_size_t, D, D]),
+    "aiineq_regime_boundary": (c_int, [H, c_char_p, D, c_size_t, c_char_p, c_double, c_double,
+                                       c_double, D, P(c_int), D, REGIME_PROGRESS_FN, c_void_p]),
+    "aiineq_regime_map": (c_int, [H, c_char_p, D, c_size_t, c_char_p, D, c_size_t, D, c_size_t,
+                                  REGIME_PROGRESS_FN, c_void_p]),
     # ---- aiineq_oews.h: OEWS and exposure readers, occupation panel ----
     "aiineq_exposure_counts": (c_int, [H, SZ, SZ, SZ]),
     "aiineq_exposure_errmsg": (c_char_p, [H]),
@@ -168,6 +175,7 @@ CALLBACKS = {
     "aiineq_msm_moment_fn": MSM_MOMENT_FN,
     "aiineq_msm_progress_fn": MSM_PROGRESS_FN,
     "aiineq_msm_stat_fn": MSM_STAT_FN,
+    "aiineq_regime_progress_fn": REGIME_PROGRESS_FN,
 }
 for _name, _fn in CALLBACKS.items():
     CTYPES[_name] = _fn
