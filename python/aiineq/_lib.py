@@ -22,6 +22,8 @@ SZ = P(c_size_t)
 MSM_MOMENT_FN = CFUNCTYPE(c_int, D, c_size_t, D, c_size_t, c_void_p)
 MSM_PROGRESS_FN = CFUNCTYPE(c_int, c_size_t, c_double, c_double, c_void_p)
 MSM_STAT_FN = CFUNCTYPE(c_int, D, c_size_t, D, c_void_p)
+# Callback type (aiineq_regime.h).
+REGIME_PROGRESS_FN = CFUNCTYPE(c_int, c_size_t, c_size_t, c_void_p)
 
 API = {
     # ---- aiineq.h: versions, status codes, model handle, parameters ----
@@ -168,6 +170,7 @@ CALLBACKS = {
     "aiineq_msm_moment_fn": MSM_MOMENT_FN,
     "aiineq_msm_progress_fn": MSM_PROGRESS_FN,
     "aiineq_msm_stat_fn": MSM_STAT_FN,
+    "aiineq_regime_progress_fn": REGIME_PROGRESS_FN,
 }
 for _name, _fn in CALLBACKS.items():
     CTYPES[_name] = _fn
