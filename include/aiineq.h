@@ -180,6 +180,7 @@ AIINEQ_API int aiineq_param_info(size_t index, const char **name, const char **d
 #include "aiineq_ineq.h"
 #include "aiineq_solve.h"
 #include "aiineq_msm.h"
+#include "aiineq_regime.h"
 #include "aiineq_ols.h"
 #include "aiineq_oews.h"
 

@@ -128,6 +128,12 @@ API = {
                                                   c_size_t, D, c_size_t]),
     "aiineq_msm_model": (c_int, [H, HP]),
     "aiineq_chi2_sf": (c_int, [c_double, c_double, D]),
+    # ---- aiineq_regime.h: Shapley decomposition, regime boundary and map ----
+    "aiineq_shapley_channels": (c_int, [H, D, c_size_t, D, D]),
+    "aiineq_regime_boundary": (c_int, [H, c_char_p, D, c_size_t, c_char_p, c_double, c_double,
+                                       c_double, D, P(c_int), D, REGIME_PROGRESS_FN, c_void_p]),
+    "aiineq_regime_map": (c_int, [H, c_char_p, D, c_size_t, c_char_p, D, c_size_t, D, c_size_t,
+                                  REGIME_PROGRESS_FN, c_void_p]),
     # ---- aiineq_oews.h: OEWS and exposure readers, occupation panel ----
     "aiineq_exposure_counts": (c_int, [H, SZ, SZ, SZ]),
     "aiineq_exposure_errmsg": (c_char_p, [H]),
