@@ -33,7 +33,7 @@ DESTDIR ?=
 CC ?= cc
 PKG_CONFIG ?= pkg-config
 B := build
-LIB_PKGS := lapack openblas nlopt
+LIB_PKGS := lapack openblas nlopt cminpack
 TEST_PKGS := check
 # Deferred (=) so pkg-config runs after the dependency step has installed it.
 PKG_LIB_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(LIB_PKGS))
@@ -51,6 +51,15 @@ ALL_CFLAGS = $(AIQ_CPPFLAGS) $(PKG_LIB_CFLAGS) $(CPPFLAGS) $(AIQ_CFLAGS) $(CFLAG
 # Examples and benchmarks see only the public headers, as a user's program does.
 USER_CFLAGS = -Iinclude $(CPPFLAGS) $(filter-out -fvisibility=hidden,$(AIQ_CFLAGS)) $(CFLAGS)
 LIBS_PRIVATE := -lm -lpthread
+# OpenMP parallelises the simulation and sorts inside a solve, with the same
+# bits for any thread count (docs/performance.md).  OPENMP=0 builds it serial.
+OPENMP ?= 1
+ifeq ($(OPENMP),1)
+AIQ_CFLAGS += -fopenmp
+LIBS_PRIVATE += -lgomp
+else
+AIQ_CFLAGS += -Wno-unknown-pragmas
+endif
 
 # ---- sources ----
 LIB_SRC := $(sort $(wildcard lib/*.c))

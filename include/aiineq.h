@@ -149,6 +149,15 @@ AIINEQ_API int aiineq_model_get_n_tasks(const aiineq_model *m, size_t *k);
  *  Errors: AIINEQ_ERR_ARG, AIINEQ_ERR_SIZE. */
 AIINEQ_API int aiineq_model_get_tasks(const aiineq_model *m, double *x, double *nu, size_t k);
 
+/** Threads a solve on this model may use (OpenMP): n_threads >= 1, or 0
+ *  (the default) for OpenMP's default, i.e. OMP_NUM_THREADS or else the
+ *  number of cores.  Results are bit-identical for every thread count.  A
+ *  copy inherits the setting.  Errors: AIINEQ_ERR_ARG (m NULL),
+ *  AIINEQ_ERR_RANGE (n_threads < 0 or > 1024). */
+AIINEQ_API int aiineq_model_set_threads(aiineq_model *m, int n_threads);
+/** Read the thread setting (0 = OpenMP's default).  Errors: AIINEQ_ERR_ARG. */
+AIINEQ_API int aiineq_model_get_threads(const aiineq_model *m, int *n_threads);
+
 /* ---- Parameter introspection (no handle needed) ---- */
 
 /** Number of named parameters. */
@@ -171,6 +180,7 @@ AIINEQ_API int aiineq_param_info(size_t index, const char **name, const char **d
 #include "aiineq_ineq.h"
 #include "aiineq_solve.h"
 #include "aiineq_msm.h"
+#include "aiineq_regime.h"
 #include "aiineq_ols.h"
 #include "aiineq_oews.h"
 

@@ -6,8 +6,9 @@
  * An estimator handle (aiineq_msm) holds its own copy of a model, the
  * targets and their standard errors, the weighting matrix, the free
  * parameters (by name, with bounds and a start) and the optimiser settings.
- * aiineq_msm_estimate() runs a bounded derivative-free local optimiser
- * (NLopt BOBYQA by default, or Sbplx) from the caller's start and from
+ * aiineq_msm_estimate() runs a local optimiser (MINPACK's Levenberg-Marquardt
+ * on the weighted residuals by default, or NLopt's derivative-free BOBYQA or
+ * Sbplx) from the caller's start and from
  * quasi-random Sobol points in the bounds, keeps every start's outcome, and
  * computes the inference at the best point: the Jacobian G = dm/db by central
  * differences (common random numbers: the model's seed is fixed), the
@@ -42,8 +43,8 @@ typedef int (*aiineq_msm_moment_fn)(const double *b, size_t nb, double *m, size_
                                     void *user);
 
 /** Progress: called after every objective evaluation with the number of
- *  evaluations so far (all starts), this evaluation's objective and the best
- *  objective so far.  Return 0 to continue, non-zero to stop the run
+ *  model evaluations so far (all starts, including the Levenberg-Marquardt
+ *  Jacobian's), this evaluation's objective and the best objective so far.  Return 0 to continue, non-zero to stop the run
  *  (aiineq_msm_estimate then returns AIINEQ_ERR_STOPPED). */
 typedef int (*aiineq_msm_progress_fn)(size_t evaluations, double objective, double best,
                                       void *user);
@@ -59,8 +60,9 @@ typedef int (*aiineq_msm_stat_fn)(const double *b, size_t nb, double *t, void *u
 #define AIINEQ_MSM_W_USER 3      /* set by aiineq_msm_set_weight_matrix */
 
 /* Local optimisers (aiineq_msm_set_algorithm). */
-#define AIINEQ_MSM_BOBYQA 0 /* NLopt LN_BOBYQA (default) */
+#define AIINEQ_MSM_BOBYQA 0 /* NLopt LN_BOBYQA */
 #define AIINEQ_MSM_SBPLX 1  /* NLopt LN_SBPLX */
+#define AIINEQ_MSM_LM 2     /* MINPACK lmder, Levenberg-Marquardt (default) */
 
 /* Largest number of free parameters (the Sobol table has this many
  * dimensions). */
@@ -157,7 +159,10 @@ AIINEQ_API int aiineq_msm_n_params(const aiineq_msm *e, size_t *n);
 AIINEQ_API int aiineq_msm_param_info(const aiineq_msm *e, size_t i, const char **name,
                                      double *lo, double *hi, double *start);
 
-/** Local optimiser: AIINEQ_MSM_BOBYQA (default) or AIINEQ_MSM_SBPLX.
+/** Local optimiser: AIINEQ_MSM_LM (default: MINPACK lmder on the residuals
+ *  L'(m(b) - mhat), W = LL', Jacobian by central differences, points
+ *  projected into the bounds), AIINEQ_MSM_BOBYQA or AIINEQ_MSM_SBPLX (NLopt,
+ *  bounded, derivative-free).  docs/estimation.md compares them.
  *  Errors: AIINEQ_ERR_ARG. */
 AIINEQ_API int aiineq_msm_set_algorithm(aiineq_msm *e, int algorithm);
 
@@ -172,7 +177,7 @@ AIINEQ_API int aiineq_msm_set_starts(aiineq_msm *e, size_t n_starts);
 AIINEQ_API int aiineq_msm_set_xtol(aiineq_msm *e, double xtol_rel);
 
 /** Absolute tolerance on the objective (NLopt ftol_abs; default 1e-14;
- *  0 disables).  Errors: AIINEQ_ERR_NONFINITE, AIINEQ_ERR_RANGE (< 0). */
+ *  0 disables; the LM method uses a relative 1e-12 instead).  Errors: AIINEQ_ERR_NONFINITE, AIINEQ_ERR_RANGE (< 0). */
 AIINEQ_API int aiineq_msm_set_ftol(aiineq_msm *e, double ftol_abs);
 
 /** Objective value at which a start stops as solved (NLopt stopval; default
@@ -180,7 +185,8 @@ AIINEQ_API int aiineq_msm_set_ftol(aiineq_msm *e, double ftol_abs);
  *  AIINEQ_ERR_NONFINITE. */
 AIINEQ_API int aiineq_msm_set_stopval(aiineq_msm *e, double stopval);
 
-/** Evaluation cap per start (default 2000).  Errors: AIINEQ_ERR_RANGE (0). */
+/** Evaluation cap per start (default 2000; for LM the cap counts residual
+ *  evaluations, each Jacobian adds 2 nb more).  Errors: AIINEQ_ERR_RANGE (0). */
 AIINEQ_API int aiineq_msm_set_maxeval(aiineq_msm *e, size_t maxeval);
 
 /** Ratio S of simulated to data sample size for the (1 + 1/S) correction of
@@ -243,9 +249,10 @@ AIINEQ_API int aiineq_msm_stat(const aiineq_msm *e, const char *name, double *va
 
 /** Outcome of start i (0 <= i < n_starts): its first and last points
  *  (arrays of nb, either may be NULL), objective at the end, evaluations,
- *  and stop reason: a positive NLopt success code (1 success, 2 stopval
- *  reached, 3 ftol, 4 xtol, 5 maxeval) or a negative AIINEQ_ERR_* status for
- *  a failed start.  Errors: AIINEQ_ERR_ARG, AIINEQ_ERR_STATE,
+ *  and stop reason: a positive NLopt success code (1 success or no further
+ *  progress, 2 stopval reached, 3 ftol, 4 xtol, 5 maxeval; MINPACK's codes
+ *  are mapped onto these) or a negative AIINEQ_ERR_* status for a failed
+ *  start.  Errors: AIINEQ_ERR_ARG, AIINEQ_ERR_STATE,
  *  AIINEQ_ERR_RANGE (bad i), AIINEQ_ERR_SIZE. */
 AIINEQ_API int aiineq_msm_start_info(const aiineq_msm *e, size_t i, double *start,
                                      double *end, size_t nb, double *objective,

@@ -11,37 +11,62 @@
 
 #include "ineq_internal.h"
 #include "internal.h"
+#include "par.h"
 
-int aiq_gini_plain(const double *x, size_t n, double *gini) {
+/* Neumaier step: add v to the sum (s, c). */
+static inline void neumaier(double *s, double *c, double v) {
+  double t = *s + v;
+  *c += fabs(*s) >= fabs(v) ? (*s - t) + v : (v - t) + *s;
+  *s = t;
+}
+
+int aiq_gini_plain_nt(const double *x, size_t n, double *gini, int nt) {
   if (!x || !gini) return AIINEQ_ERR_ARG;
-  for (size_t i = 0; i < n; i++) {
-    if (!isfinite(x[i])) return AIINEQ_ERR_NONFINITE;
-    if (x[i] < 0) return AIINEQ_ERR_RANGE;
-  }
+  int bad = 0; /* 1: non-finite, 2: negative (the first offender decides) */
+  for (size_t i = 0; i < n && !bad; i++) bad = !isfinite(x[i]) ? 1 : x[i] < 0 ? 2 : 0;
+  if (bad) return bad == 1 ? AIINEQ_ERR_NONFINITE : AIINEQ_ERR_RANGE;
   if (n == 0) return AIINEQ_ERR_DEGENERATE;
   double *y = aiq_malloc_array(n, sizeof *y);
   if (!y) return AIINEQ_ERR_NOMEM;
   for (size_t i = 0; i < n; i++) y[i] = x[i];
-  int rc = aiq_sort_double(y, n);
+  int rc = aiq_sort_double_nt(y, n, nt);
   if (rc != AIINEQ_OK) {
     aiq_free(y);
     return rc;
   }
-  /* Neumaier sums of y and of (2i - n - 1) y_(i), i = 1..n. */
-  double s = 0, sc = 0, t = 0, tc = 0;
+  /* Neumaier sums of y and of (2i - n - 1) y_(i), i = 1..n, in chunks fixed
+   * by n (par.h); the chunk sums are combined in chunk order. */
+  size_t nc = aiq_par_nchunks(n);
+  double part[AIQ_PAR_MAXCHUNKS][4];
   double nn = (double)n;
-  for (size_t i = 0; i < n; i++) {
-    double v = y[i], u = (2.0 * (double)(i + 1) - nn - 1.0) * v;
-    double s2 = s + v, t2 = t + u;
-    sc += fabs(s) >= fabs(v) ? (s - s2) + v : (v - s2) + s;
-    tc += fabs(t) >= fabs(u) ? (t - t2) + u : (u - t2) + t;
-    s = s2;
-    t = t2;
+#pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1 && nc > 1)
+  for (size_t c = 0; c < nc; c++) {
+    double s = 0, sc = 0, t = 0, tc = 0;
+    for (size_t i = aiq_par_lo(n, nc, c), hi = aiq_par_lo(n, nc, c + 1); i < hi; i++) {
+      double v = y[i];
+      neumaier(&s, &sc, v);
+      neumaier(&t, &tc, (2.0 * (double)(i + 1) - nn - 1.0) * v);
+    }
+    part[c][0] = s;
+    part[c][1] = sc;
+    part[c][2] = t;
+    part[c][3] = tc;
   }
   aiq_free(y);
+  double s = part[0][0], sc = part[0][1], t = part[0][2], tc = part[0][3];
+  for (size_t c = 1; c < nc; c++) {
+    neumaier(&s, &sc, part[c][0]);
+    sc += part[c][1];
+    neumaier(&t, &tc, part[c][2]);
+    tc += part[c][3];
+  }
   s += sc;
   t += tc;
   if (!(s > 0)) return AIINEQ_ERR_DEGENERATE;
   *gini = t / (nn * s);
   return AIINEQ_OK;
+}
+
+int aiq_gini_plain(const double *x, size_t n, double *gini) {
+  return aiq_gini_plain_nt(x, n, gini, 1);
 }

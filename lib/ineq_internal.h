@@ -24,4 +24,11 @@ int aiq_argsort_double(const double *x, size_t n, size_t *idx);
  * AIINEQ_ERR_DEGENERATE (zero total, including n == 0). */
 int aiq_gini_plain(const double *x, size_t n, double *gini);
 
+/* The same three with up to nt threads (OpenMP; nt <= 1 is serial).  The
+ * results are bit-identical for every nt: the sorts are stable (one possible
+ * output) and the Gini's sums are cut into chunks fixed by n (par.h). */
+int aiq_sort_double_nt(double *x, size_t n, int nt);
+int aiq_argsort_double_nt(const double *x, size_t n, size_t *idx, int nt);
+int aiq_gini_plain_nt(const double *x, size_t n, double *gini, int nt);
+
 #endif /* AIQ_INEQ_INTERNAL_H */

@@ -17,6 +17,7 @@ struct aiineq_model {
   size_t n_tasks;
   double *x;  /* exposure, length n_tasks */
   double *nu; /* normalised weights, length n_tasks */
+  int n_threads; /* threads of a solve; 0 = OpenMP's default (par.h) */
   char err[AIQ_ERRLEN];
 };
 

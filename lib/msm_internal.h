@@ -14,7 +14,4 @@ int aiq_msm_model_moments(aiineq_model *m, double *mom, char *err);
 /* Solve m and read the named result statistic (aiineq_result_stat). */
 int aiq_msm_model_stat(aiineq_model *m, const char *stat, double *value, char *err);
 
-/* Default targets and standard errors of the six moments (MODEL.md 4). */
-int aiq_msm_default_targets(double *target, double *se, size_t len);
-
 #endif /* AIQ_MSM_INTERNAL_H */

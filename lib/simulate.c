@@ -103,7 +103,7 @@ static void firms(const aiineq_model *m, size_t J, double *phi, double *assets) 
 
 /* Slope on column 1 of the OLS of y on the n x 3 design X (column-major),
  * by LAPACK's QR least squares, into *slope; NaN when n < 3 or X is rank
- * deficient.  Returns AIINEQ_OK or AIINEQ_ERR_NOMEM (never a silent NaN). */
+ * deficient.  Returns AIINEQ_OK or AIINEQ_ERR_NOMEM. */
 static int ols_slope(double *X, double *y, size_t n, double *slope) {
   *slope = NAN;
   if (n < 3) return AIINEQ_OK;

@@ -10,11 +10,17 @@
  * alternate between passes (ping-pong).  Every pass is a stable counting
  * sort, so equal keys keep their input order: argsort breaks ties by index.
  * See docs/design.md for why this is hand-written.
+ *
+ * The _nt variants split every pass over nt threads (OpenMP): each thread
+ * owns a contiguous block, counts its digits, and scatters its block to the
+ * offsets "all smaller digits, then the same digit in earlier blocks" -- the
+ * stable order, so the output is the serial one whatever nt is.
  */
 #include <string.h>
 
 #include "ineq_internal.h"
 #include "internal.h"
+#include "par.h"
 
 #define AIQ_RADIX_BITS 11
 #define AIQ_RADIX_SIZE (1u << AIQ_RADIX_BITS)
@@ -92,25 +98,117 @@ static void radix_sort(uint64_t *key, size_t *idx, uint64_t *key2, size_t *idx2,
   }
 }
 
-int aiq_sort_double(double *x, size_t n) {
+
+/* Below this many keys the threads cost more than they save. */
+#define AIQ_RADIX_PAR_MIN 65536
+
+#ifdef _OPENMP
+/* Parallel version of radix_sort (same contract) with nt > 1 threads;
+ * cnt has nt rows of scratch. */
+static void radix_sort_par(uint64_t *key, size_t *idx, uint64_t *key2, size_t *idx2, size_t n,
+                           int nt, size_t (*cnt)[AIQ_RADIX_SIZE]) {
+  uint64_t *src = key, *dst = key2;
+  size_t *isrc = idx, *idst = idx2;
+  for (int p = 0; p < AIQ_RADIX_PASSES; p++) {
+    int shift = p * AIQ_RADIX_BITS, skip = 0;
+#pragma omp parallel num_threads(nt)
+    {
+      size_t T = (size_t)omp_get_num_threads(), t = (size_t)omp_get_thread_num();
+      size_t lo = aiq_par_lo(n, T, t), hi = aiq_par_lo(n, T, t + 1);
+      size_t *mine = cnt[t], off[AIQ_RADIX_SIZE];
+      memset(mine, 0, sizeof(size_t) * AIQ_RADIX_SIZE);
+      for (size_t i = lo; i < hi; i++) mine[(src[i] >> shift) & AIQ_RADIX_MASK]++;
+#pragma omp barrier
+      size_t run = 0;
+      int noop = 0;
+      for (size_t b = 0; b < AIQ_RADIX_SIZE; b++) {
+        size_t before = 0, total = 0;
+        for (size_t u = 0; u < T; u++) {
+          if (u == t) before = total;
+          total += cnt[u][b];
+        }
+        off[b] = run + before;
+        run += total;
+        if (total == n) noop = 1; /* every key has this digit: nothing moves */
+      }
+      if (!noop) {
+        if (isrc) {
+          for (size_t i = lo; i < hi; i++) {
+            size_t pos = off[(src[i] >> shift) & AIQ_RADIX_MASK]++;
+            dst[pos] = src[i];
+            idst[pos] = isrc[i];
+          }
+        } else {
+          for (size_t i = lo; i < hi; i++) dst[off[(src[i] >> shift) & AIQ_RADIX_MASK]++] = src[i];
+        }
+      }
+      if (t == 0) skip = noop; /* every thread reached the same verdict */
+    }
+    if (skip) continue;
+    uint64_t *tk = src;
+    src = dst;
+    dst = tk;
+    size_t *ti = isrc;
+    isrc = idst;
+    idst = ti;
+  }
+  if (src != key) {
+    memcpy(key, src, n * sizeof *key);
+    if (idx) memcpy(idx, isrc, n * sizeof *idx);
+  }
+}
+#endif
+
+/* Scratch rows of counts: the six histograms of the serial sort, or one
+ * row per thread of the parallel one. */
+static size_t count_rows(size_t n, int nt) {
+#ifdef _OPENMP
+  if (nt > 1 && n >= AIQ_RADIX_PAR_MIN) return (size_t)nt > AIQ_RADIX_PASSES ? (size_t)nt : AIQ_RADIX_PASSES;
+#else
+  (void)n;
+  (void)nt;
+#endif
+  return AIQ_RADIX_PASSES;
+}
+
+/* Sort with the serial or the parallel radix sort. */
+static void radix_sort_any(uint64_t *key, size_t *idx, uint64_t *key2, size_t *idx2, size_t n,
+                           int nt, size_t (*count)[AIQ_RADIX_SIZE]) {
+#ifdef _OPENMP
+  if (nt > 1 && n >= AIQ_RADIX_PAR_MIN) {
+    radix_sort_par(key, idx, key2, idx2, n, nt, count);
+    return;
+  }
+#else
+  (void)nt;
+#endif
+  radix_sort(key, idx, key2, idx2, n, count);
+}
+
+int aiq_sort_double_nt(double *x, size_t n, int nt) {
   if (n < 2) return AIINEQ_OK;
   if (!x) return AIINEQ_ERR_ARG;
+  size_t rows = count_rows(n, nt);
   uint64_t *key = aiq_malloc_array(n, 2 * sizeof *key);
-  size_t(*count)[AIQ_RADIX_SIZE] = aiq_malloc(sizeof(size_t) * AIQ_RADIX_PASSES * AIQ_RADIX_SIZE);
+  size_t(*count)[AIQ_RADIX_SIZE] = aiq_malloc_array(rows, sizeof(size_t) * AIQ_RADIX_SIZE);
   if (!key || !count) {
     aiq_free(key);
     aiq_free(count);
     return AIINEQ_ERR_NOMEM;
   }
+#pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1 && n >= AIQ_RADIX_PAR_MIN)
   for (size_t i = 0; i < n; i++) key[i] = key_of(x[i]);
-  radix_sort(key, NULL, key + n, NULL, n, count);
+  radix_sort_any(key, NULL, key + n, NULL, n, nt, count);
+#pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1 && n >= AIQ_RADIX_PAR_MIN)
   for (size_t i = 0; i < n; i++) x[i] = double_of(key[i]);
   aiq_free(key);
   aiq_free(count);
   return AIINEQ_OK;
 }
 
-int aiq_argsort_double(const double *x, size_t n, size_t *idx) {
+int aiq_sort_double(double *x, size_t n) { return aiq_sort_double_nt(x, n, 1); }
+
+int aiq_argsort_double_nt(const double *x, size_t n, size_t *idx, int nt) {
   if (n == 0) return AIINEQ_OK;
   if (!x || !idx) return AIINEQ_ERR_ARG;
   if (n == 1) {
@@ -119,20 +217,26 @@ int aiq_argsort_double(const double *x, size_t n, size_t *idx) {
   }
   uint64_t *key = aiq_malloc_array(n, 2 * sizeof *key);
   size_t *idx2 = aiq_malloc_array(n, sizeof *idx2);
-  size_t(*count)[AIQ_RADIX_SIZE] = aiq_malloc(sizeof(size_t) * AIQ_RADIX_PASSES * AIQ_RADIX_SIZE);
+  size_t(*count)[AIQ_RADIX_SIZE] =
+      aiq_malloc_array(count_rows(n, nt), sizeof(size_t) * AIQ_RADIX_SIZE);
   if (!key || !idx2 || !count) {
     aiq_free(key);
     aiq_free(idx2);
     aiq_free(count);
     return AIINEQ_ERR_NOMEM;
   }
+#pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1 && n >= AIQ_RADIX_PAR_MIN)
   for (size_t i = 0; i < n; i++) {
     key[i] = key_of(x[i] + 0.0); /* x + 0.0 turns -0.0 into +0.0: they tie */
     idx[i] = i;
   }
-  radix_sort(key, idx, key + n, idx2, n, count);
+  radix_sort_any(key, idx, key + n, idx2, n, nt, count);
   aiq_free(key);
   aiq_free(idx2);
   aiq_free(count);
   return AIINEQ_OK;
+}
+
+int aiq_argsort_double(const double *x, size_t n, size_t *idx) {
+  return aiq_argsort_double_nt(x, n, idx, 1);
 }

@@ -47,6 +47,14 @@ if [ -n "$bad" ]; then
     exit 1
   fi
 fi
+# Every version node of the script has its (symver) line in the Debian symbols file.
+symfile=$(dirname "$0")/../debian/libaiineq0.symbols
+for node in $(sed -n 's/^\(AIINEQ_[0-9.]*\) *{.*/\1/p' "$map"); do
+  if [ -f "$symfile" ] && ! grep -q "(symver)$node " "$symfile"; then
+    echo "abi-check: FAILED: $map has node $node but $symfile has no '(symver)$node' line" >&2
+    exit 1
+  fi
+done
 n_added=$(grep -c . <<<"$added" || true)
 echo "abi-check: ok (no incompatible change against the $base_version baseline;" \
      "$n_added function(s) added)"

@@ -6,10 +6,11 @@
 # what is missing and fails, so the build stops with a clear message.
 set -euo pipefail
 
-# Build: compiler, pkg-config, LAPACK/OpenBLAS, NLopt, Random123 (header only).
+# Build: compiler, pkg-config, LAPACK/OpenBLAS, NLopt, MINPACK (cminpack),
+# Random123 (header only).
 # Tests: Check, valgrind, Debian's python3 with NumPy/SciPy/statsmodels (the
 # independent implementation the tests compare against).
-PKGS=(build-essential pkg-config liblapack-dev libopenblas-dev libnlopt-dev
+PKGS=(build-essential pkg-config liblapack-dev libopenblas-dev libnlopt-dev libcminpack-dev
       librandom123-dev check valgrind python3 python3-numpy python3-scipy
       python3-statsmodels)
 # Optional tools ask for their own packages: `install-deps.sh clang gcovr ...`

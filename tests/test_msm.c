@@ -66,10 +66,13 @@ static void inv3(const double *a, double *out) {
   out[8] = (a[0] * a[4] - a[1] * a[3]) / det;
 }
 
+static const int algs[3] = {AIINEQ_MSM_LM, AIINEQ_MSM_BOBYQA, AIINEQ_MSM_SBPLX};
+
 START_TEST(test_exact_recovery) {
   lin t = {3, 3, A3, c3, 0, 0};
   const double start[3] = {0.0, 0.0, 0.0};
   aiineq_msm *e = exact_toy(&t, start);
+  AIQ_ASSERT_OK(aiineq_msm_set_algorithm(e, algs[_i]));
   AIQ_ASSERT_OK(aiineq_msm_set_sim_ratio(e, 4.0));
   AIQ_ASSERT_OK(aiineq_msm_estimate(e));
   double b[3], G[9], lam[9], lams[9], cov[9], se[3], ai[9], v;
@@ -108,6 +111,10 @@ START_TEST(test_exact_recovery) {
   ck_assert(isnan(v));
   AIQ_ASSERT_OK(aiineq_msm_stat(e, "jacobian_evaluations", &v));
   AIQ_ASSERT_NEAR(v, 6, 0);
+  AIQ_ASSERT_OK(aiineq_msm_set_sim_ratio(e, INFINITY));
+  AIQ_ASSERT_OK(aiineq_msm_estimate(e));
+  AIQ_ASSERT_OK(aiineq_msm_stat(e, "sim_correction", &v));
+  AIQ_ASSERT_NEAR(v, 1, 0);
   /* the start record */
   double x0[3], x1[3], obj;
   size_t ev;
@@ -159,6 +166,7 @@ static aiineq_msm *over_toy(lin *t) {
 START_TEST(test_overidentified) {
   lin t = {4, 2, A42, c4, 0, 0};
   aiineq_msm *e = over_toy(&t);
+  AIQ_ASSERT_OK(aiineq_msm_set_algorithm(e, algs[_i]));
   AIQ_ASSERT_OK(aiineq_msm_estimate(e));
   double w[4], bw[2], ainv[4], b[2], lam[8], cov[4], v;
   for (int i = 0; i < 4; i++) w[i] = 1 / (se4[i] * se4[i]);
@@ -360,6 +368,7 @@ START_TEST(test_progress_stop) {
   lin t = {4, 2, A42, c4, 0, 0};
   aiineq_msm *e = over_toy(&t);
   prog p = {0, 0, INFINITY};
+  AIQ_ASSERT_OK(aiineq_msm_set_algorithm(e, AIINEQ_MSM_BOBYQA));
   AIQ_ASSERT_OK(aiineq_msm_set_progress(e, progress, &p));
   AIQ_ASSERT_OK(aiineq_msm_estimate(e));
   ck_assert(p.last > 5);
@@ -582,8 +591,8 @@ END_TEST
 Suite *aiq_suite_msm(void) {
   Suite *s = suite_create("msm");
   TCase *tc = tcase_create("toy");
-  tcase_add_test(tc, test_exact_recovery);
-  tcase_add_test(tc, test_overidentified);
+  tcase_add_loop_test(tc, test_exact_recovery, 0, 3);
+  tcase_add_loop_test(tc, test_overidentified, 0, 3);
   tcase_add_test(tc, test_stat_sensitivity);
   tcase_add_test(tc, test_multistart);
   tcase_add_test(tc, test_progress_stop);

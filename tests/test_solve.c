@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "ref/sim_ref.h"
 #include "testutil.h"
 
 /* A small model: N = 20000 households, J = 200 firms (properties that do not
@@ -125,6 +126,49 @@ START_TEST(test_matches_numpy_reference) {
     ck_assert(S[k] > 0.0);
   }
   AIQ_ASSERT_NEAR(nsum, 1.0, 1e-14);
+  aiineq_result_free(r);
+  aiineq_model_free(m);
+}
+END_TEST
+
+/* The simulation agrees with tests/ref/make_sim_ref.py, a NumPy
+ * implementation of MODEL.md section 3 fed with the same Philox draws
+ * (N = 5000, J = 50): statistics to 1e-9, households' choices and firms
+ * exactly, incomes to 1e-9 relative. */
+START_TEST(test_matches_numpy_simulation) {
+  aiineq_model *m = small_model();
+  AIQ_ASSERT_OK(aiineq_model_set_int(m, "n_workers", SIM_REF_N));
+  AIQ_ASSERT_OK(aiineq_model_set_int(m, "n_firms", SIM_REF_J));
+  aiineq_result *r = solve_ok(m, 0);
+  static const char *const econ[2] = {"pre", "post"};
+  for (int s = 0; s < 2; s++) {
+    char name[64];
+    snprintf(name, sizeof name, "gini_%s", econ[s]);
+    AIQ_ASSERT_NEAR(stat(r, name), sim_ref_gini[s], 1e-9);
+    snprintf(name, sizeof name, "wage_gini_%s", econ[s]);
+    AIQ_ASSERT_NEAR(stat(r, name), sim_ref_wage_gini[s], 1e-9);
+    snprintf(name, sizeof name, "labour_share_%s", econ[s]);
+    AIQ_ASSERT_NEAR(stat(r, name), sim_ref_labour_share[s], 1e-9);
+    snprintf(name, sizeof name, "profits_%s", econ[s]);
+    AIQ_ASSERT_NEAR(stat(r, name), sim_ref_profits[s], 1e-9);
+    snprintf(name, sizeof name, "college_premium_%s", econ[s]);
+    AIQ_ASSERT_NEAR(stat(r, name), sim_ref_college_premium[s], 1e-9);
+    const double *y = hh(r, s, "income");
+    const int32_t *firm = hh_int(r, s, "firm"), *task = hh_int(r, s, "task"),
+                  *edu = hh_int(r, s, "education");
+    size_t n_idx = sizeof sim_ref_idx / sizeof sim_ref_idx[0];
+    for (size_t t = 0; t < n_idx; t++) {
+      size_t i = sim_ref_idx[t];
+      AIQ_ASSERT_NEAR(y[i], s ? sim_ref_income_post[t] : sim_ref_income_pre[t], 1e-9 * y[i]);
+      ck_assert_int_eq(firm[i], s ? sim_ref_firm_post[t] : sim_ref_firm_pre[t]);
+      ck_assert_int_eq(task[i], s ? sim_ref_task_post[t] : sim_ref_task_pre[t]);
+      ck_assert_int_eq(edu[i], s ? sim_ref_edu_post[t] : sim_ref_edu_pre[t]);
+    }
+  }
+  AIQ_ASSERT_NEAR(stat(r, "vbar0"), sim_ref_vbar0, 1e-9);
+  AIQ_ASSERT_NEAR(stat(r, "m5"), sim_ref_m5, 1e-9);
+  AIQ_ASSERT_NEAR(stat(r, "delta_gini"), sim_ref_delta_gini, 1e-9);
+  AIQ_ASSERT_NEAR(stat(r, "m3"), sim_ref_college_premium[0], 1e-9);
   aiineq_result_free(r);
   aiineq_model_free(m);
 }
@@ -463,6 +507,7 @@ Suite *aiq_suite_solve(void) {
   tcase_set_timeout(tc, 60);
   tcase_add_test(tc, test_reference_numbers);
   tcase_add_test(tc, test_matches_numpy_reference);
+  tcase_add_test(tc, test_matches_numpy_simulation);
   tcase_add_test(tc, test_no_ai_no_change);
   tcase_add_test(tc, test_equal_adoption_identical);
   tcase_add_test(tc, test_zero_exposure);

@@ -26,6 +26,7 @@ from .solve import (HOLD_ASSET_RENTS, HOLD_BEHAVIOUR, HOLD_COMPRESSION,  # noqa:
                     HOLD_PRICES, N_MOMENTS, POST, PRE, Result, moment_targets, solve)
 from .ols import OLS, t_pvalue  # noqa: E402
 from .ineq import Distribution, gini  # noqa: E402
+from .oews import Exposure, Oews, Panel, outcome_name  # noqa: E402
 from .msm import Estimator, chi2_sf  # noqa: E402
 
 
@@ -50,4 +51,4 @@ __all__ = ["Model", "ParamInfo", "parameters", "Result", "solve", "moment_target
            "load", "version", "strerror", "library_path", "HAVE_NUMPY", "PRE", "POST",
            "HOLD_COMPRESSION", "HOLD_BEHAVIOUR", "HOLD_PRICES", "HOLD_ASSET_RENTS",
            "N_MOMENTS", "OLS", "t_pvalue", "Estimator", "chi2_sf",
-           "Distribution", "gini"]
+           "Distribution", "gini", "Oews", "Exposure", "Panel", "outcome_name"]

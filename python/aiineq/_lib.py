@@ -22,6 +22,7 @@ SZ = P(c_size_t)
 MSM_MOMENT_FN = CFUNCTYPE(c_int, D, c_size_t, D, c_size_t, c_void_p)
 MSM_PROGRESS_FN = CFUNCTYPE(c_int, c_size_t, c_double, c_double, c_void_p)
 MSM_STAT_FN = CFUNCTYPE(c_int, D, c_size_t, D, c_void_p)
+REGIME_PROGRESS_FN = CFUNCTYPE(c_int, c_size_t, c_size_t, c_void_p)
 
 API = {
     # ---- aiineq.h: versions, status codes, model handle, parameters ----
@@ -39,6 +40,8 @@ API = {
     "aiineq_model_set_tasks": (c_int, [H, D, D, c_size_t]),
     "aiineq_model_get_n_tasks": (c_int, [H, SZ]),
     "aiineq_model_get_tasks": (c_int, [H, D, D, c_size_t]),
+    "aiineq_model_set_threads": (c_int, [H, c_int]),
+    "aiineq_model_get_threads": (c_int, [H, P(c_int)]),
     "aiineq_param_count": (c_size_t, []),
     "aiineq_param_index": (c_int, [c_char_p, SZ]),
     "aiineq_param_info": (c_int, [c_size_t, P(c_char_p), P(c_char_p), D, D, D, P(c_uint)]),
@@ -124,6 +127,12 @@ API = {
                                                   c_size_t, D, c_size_t]),
     "aiineq_msm_model": (c_int, [H, HP]),
     "aiineq_chi2_sf": (c_int, [c_double, c_double, D]),
+    # ---- aiineq_regime.h: Shapley decomposition, regime boundary and map ----
+    "aiineq_shapley_channels": (c_int, [H, D, c_size_t, D, D]),
+    "aiineq_regime_boundary": (c_int, [H, c_char_p, D, c_size_t, c_char_p, c_double, c_double,
+                                       c_double, D, P(c_int), D, REGIME_PROGRESS_FN, c_void_p]),
+    "aiineq_regime_map": (c_int, [H, c_char_p, D, c_size_t, c_char_p, D, c_size_t, D, c_size_t,
+                                  REGIME_PROGRESS_FN, c_void_p]),
     # ---- aiineq_oews.h: OEWS and exposure readers, occupation panel ----
     "aiineq_exposure_counts": (c_int, [H, SZ, SZ, SZ]),
     "aiineq_exposure_errmsg": (c_char_p, [H]),
@@ -167,6 +176,7 @@ CALLBACKS = {
     "aiineq_msm_moment_fn": MSM_MOMENT_FN,
     "aiineq_msm_progress_fn": MSM_PROGRESS_FN,
     "aiineq_msm_stat_fn": MSM_STAT_FN,
+    "aiineq_regime_progress_fn": REGIME_PROGRESS_FN,
 }
 for _name, _fn in CALLBACKS.items():
     CTYPES[_name] = _fn
@@ -326,6 +336,38 @@ class Handle:
             self.free()
         except Exception:  # interpreter shutdown: the library may be gone
             pass
+
+
+class Wrapped:
+    """Base of the Python objects that own one C handle (attribute _h, a
+    Handle): `ptr`, `close()`, context manager, and `_check()` raising with
+    the message of the Library function named by `_errmsg`."""
+
+    _h = None
+    _kind = "handle"
+    _errmsg = None
+
+    @property
+    def ptr(self):
+        """The C handle as an integer; ValueError once closed."""
+        h = self._h
+        if h is None or not h.ptr:
+            raise ValueError("the %s is closed" % self._kind)
+        return h.ptr
+
+    def close(self):
+        """Free the C handle now (idempotent)."""
+        if self._h is not None:
+            self._h.free()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def _check(self, status, function):
+        return raise_for(status, function, getattr(_LIB, self._errmsg), self.ptr)
 
 
 def new_handle(fn, free, errmsg=None, owner=None, *args):

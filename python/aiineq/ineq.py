@@ -4,14 +4,14 @@ Lerman-Yitzhaki source decomposition."""
 from ctypes import byref, c_double, c_size_t
 
 from . import _arrays
-from ._lib import lib, new_handle, raise_for
+from ._lib import Wrapped, lib, new_handle, raise_for
 
 ALLOW_NEGATIVE = 1
 GINI_SAMPLE = 1
 CI_METHODS = {"analytic": 0, "boot_normal": 1, "boot_percentile": 2}
 
 
-class Distribution:
+class Distribution(Wrapped):
     """An income distribution: ``Distribution(x, weights=None,
     allow_negative=False)``; then ``gini()``, ``lorenz(p)``,
     ``top_share(0.1)``, ``theil()``, ``mld()``, ``gini_se()``,
@@ -25,24 +25,7 @@ class Distribution:
         if x is not None:
             self.set(x, weights, allow_negative)
 
-    @property
-    def ptr(self):
-        if self._h is None or not self._h.ptr:
-            raise ValueError("the distribution is closed")
-        return self._h.ptr
-
-    def close(self):
-        if self._h is not None:
-            self._h.free()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-
-    def _check(self, status, function):
-        return raise_for(status, function, lib().dist_errmsg, self.ptr)
+    _kind, _errmsg = "distribution", "dist_errmsg"
 
     def _scalar(self, fn, *args):
         v = c_double()

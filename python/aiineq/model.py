@@ -1,10 +1,11 @@
 """The model handle: parameters (as a mapping and as attributes) and the task table."""
 import collections
 import collections.abc
+import ctypes
 from ctypes import byref, c_char_p, c_double, c_int64, c_size_t, c_uint
 
 from . import _arrays
-from ._lib import Handle, lib, new_handle, raise_for
+from ._lib import Wrapped, lib, new_handle, raise_for
 
 PARAM_INTEGER, PARAM_LO_OPEN, PARAM_HI_OPEN = 1, 2, 4
 
@@ -40,7 +41,7 @@ def _info(name):
     return _PARAMS.get(name)
 
 
-class Model(collections.abc.MutableMapping):
+class Model(Wrapped, collections.abc.MutableMapping):
     """A model of MODEL.md: parameters and task table, defaults at creation.
 
     Parameters are read and written as a mapping (``m["theta"] = 0.2``) or as
@@ -67,28 +68,7 @@ class Model(collections.abc.MutableMapping):
         object.__setattr__(m, "_h", handle)
         return m
 
-    # -- lifetime
-    @property
-    def ptr(self):
-        """The C handle (aiineq_model *) as an integer; ValueError when closed."""
-        h = self._h
-        if h is None or not h.ptr:
-            raise ValueError("the model is closed")
-        return h.ptr
-
-    def close(self):
-        """Free the C handle now (idempotent)."""
-        if self._h is not None:
-            self._h.free()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-
-    def _check(self, status, function):
-        return raise_for(status, function, lib().model_errmsg, self.ptr)
+    _kind, _errmsg = "model", "model_errmsg"
 
     def errmsg(self):
         """Message of the last failure on this model ("" if none)."""
@@ -166,6 +146,19 @@ class Model(collections.abc.MutableMapping):
             return "<aiineq.Model (closed)>"
         return "<aiineq.Model %d tasks, theta=%g, eta=%g, xi=%g>" % (
             self.n_tasks, self["theta"], self["eta"], self["xi"])
+
+    # -- threads
+    @property
+    def threads(self):
+        """Threads a solve may use (0: OpenMP's default).  Results do not
+        depend on it."""
+        n = ctypes.c_int()
+        self._check(lib().model_get_threads(self.ptr, byref(n)), "aiineq_model_get_threads")
+        return n.value
+
+    @threads.setter
+    def threads(self, n):
+        self._check(lib().model_set_threads(self.ptr, int(n)), "aiineq_model_set_threads")
 
     # -- task table
     @property

@@ -3,8 +3,8 @@ import ctypes
 from ctypes import byref, c_char_p, c_double, c_int, c_size_t
 
 from . import _arrays
-from ._lib import (MSM_MOMENT_FN, MSM_PROGRESS_FN, MSM_STAT_FN, Handle, lib, new_handle,
-                   raise_for)
+from ._lib import (MSM_MOMENT_FN, MSM_PROGRESS_FN, MSM_STAT_FN, Handle, Wrapped, lib,
+                   new_handle, raise_for)
 from .model import Model
 
 WEIGHTING = {"diag": 0, "identity": 1, "efficient": 2}
@@ -19,7 +19,7 @@ STATS = ("objective", "j_stat", "j_df", "j_pvalue", "evaluations", "jacobian_eva
          "n_starts", "best_start", "sim_correction")
 
 
-class Estimator:
+class Estimator(Wrapped):
     """An MSM estimator over a copy of `model` (or over caller moments only).
 
     ``e = Estimator(model); e.estimate(); e.result("estimate")``.  Python
@@ -36,27 +36,13 @@ class Estimator:
         self._keep = {}
         self._pending = None
 
-    @property
-    def ptr(self):
-        if self._h is None or not self._h.ptr:
-            raise ValueError("the estimator is closed")
-        return self._h.ptr
-
-    def close(self):
-        if self._h is not None:
-            self._h.free()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
+    _kind, _errmsg = "estimator", "msm_errmsg"
 
     def _check(self, status, function):
         pending, self._pending = self._pending, None
         if status < 0 and pending is not None:
             raise pending
-        return raise_for(status, function, lib().msm_errmsg, self.ptr)
+        return Wrapped._check(self, status, function)
 
     def _guard(self, fn, fail=1):
         """Wrap a Python callable for C: exceptions are kept and reported."""

@@ -3,7 +3,7 @@
 from ctypes import byref, c_char_p, c_double
 
 from . import _arrays
-from ._lib import lib, new_handle, raise_for
+from ._lib import Wrapped, lib, new_handle, raise_for
 
 COV = {"classical": 0, "nonrobust": 0, "HC0": 1, "HC1": 2, "HC2": 3, "HC3": 4, "CR1": 5,
        "cluster": 5, "CR2": 6}
@@ -25,8 +25,8 @@ def _rows(X):
     return [v for r in rows for v in r], len(rows), len(rows[0])
 
 
-class OLS:
-    """``OLS(y, X, weights=None, clusters=None, cov="HC1", dist="auto",
+class OLS(Wrapped):
+    """``OLS(y, X, weights=None, clusters=None, cov="classical", dist="auto",
     names=None).fit()``: X holds the regressors by row (add a column of ones
     for an intercept).  After fit(): ``coef``, ``se``, ``t``, ``p``,
     ``vcov``, ``stat(name)`` (or attributes ``r2``, ``n``...), ``names``."""
@@ -45,24 +45,7 @@ class OLS:
         self.set_cov(cov)
         self.set_dist(dist)
 
-    @property
-    def ptr(self):
-        if self._h is None or not self._h.ptr:
-            raise ValueError("the regression is closed")
-        return self._h.ptr
-
-    def close(self):
-        if self._h is not None:
-            self._h.free()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-
-    def _check(self, status, function):
-        return raise_for(status, function, lib().ols_errmsg, self.ptr)
+    _kind, _errmsg = "regression", "ols_errmsg"
 
     def set_data(self, y, X, names=None):
         flat, n, k = _rows(X)

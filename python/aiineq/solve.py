@@ -4,7 +4,7 @@ import ctypes
 from ctypes import byref, c_double, c_int32, c_size_t
 
 from . import _arrays
-from ._lib import lib, raise_for
+from ._lib import Wrapped, lib, raise_for
 
 PRE, POST = 0, 1
 HOLD_COMPRESSION, HOLD_BEHAVIOUR, HOLD_PRICES, HOLD_ASSET_RENTS = 1, 2, 4, 8
@@ -37,35 +37,22 @@ def _economy(economy):
     return int(economy)
 
 
-class Result:
+class Result(Wrapped):
     """An immutable solved model (both economies).  Statistics by name
     (``r.stat("delta_gini")`` or ``r.delta_gini``), moments, equilibrium
     arrays and household arrays.  Household arrays are read-only NumPy views
     of the library's memory (lists without NumPy); they stay valid after
     ``close()``: the memory is freed when the last of them is gone."""
 
+    _kind, _errmsg = "result", "result_errmsg"
+
     def __init__(self, handle):
         self._h = handle
-
-    @property
-    def ptr(self):
-        if self._h is None or not self._h.ptr:
-            raise ValueError("the result is closed")
-        return self._h.ptr
 
     def close(self):
         """Release this object's reference to the C result (freed now unless
         household views still use it)."""
         self._h = None
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-
-    def _check(self, status, function):
-        return raise_for(status, function, lib().result_errmsg, self.ptr)
 
     def stat(self, name):
         v = c_double()

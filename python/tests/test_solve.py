@@ -87,6 +87,19 @@ class TestSolve(unittest.TestCase):
         with self.assertRaises(ValueError):
             r.moments()
 
+    def test_threads_do_not_change_results(self):
+        m = small()
+        m.threads = 1
+        self.assertEqual(m.threads, 1)
+        with self.assertRaises(aiineq.ArgumentError):
+            m.threads = -1
+        with m.solve() as r1:
+            m.threads = 2
+            with m.solve() as r2:
+                self.assertEqual(list(r1.households("income")[:1000]),
+                                 list(r2.households("income")[:1000]))
+                self.assertEqual(r1.gini_post, r2.gini_post)
+
     def test_channel_switches(self):
         with self.m.solve(aiineq.HOLD_PRICES) as r:
             self.assertEqual(list(r.equilibrium("p", aiineq.POST)), [1.0] * 5)

@@ -50,7 +50,7 @@ def solve(A, log_share=None, start=None):
             break
         lam = 0.3
         mu, V, p = mu + lam * (mu_n - mu), V + lam * (V_n - V), p + lam * (p_n - p)
-    return dict(p=p, mu=mu, V=V, S=S, college=(w * p1).sum(), p1=p1)
+    return dict(p=p, mu=mu, V=V, S=S, n=M.sum(1), college=(w * p1).sum(), p1=p1)
 
 
 def quintile_gain(h, m):
@@ -64,15 +64,20 @@ def quintile_gain(h, m):
     return s / 0.2
 
 
-base = solve(0.0)
-post = solve(1.0, np.log(base["S"] / base["S"].sum()), (base["p"], base["mu"], base["V"]))
-h = np.concatenate([a, a + BE])
-m = np.concatenate([w * (1 - base["p1"]), w * base["p1"]])
-o = np.argsort(h, kind="stable")
-print("m1", repr(quintile_gain(h[o], m[o])))
-print("m2", repr(quintile_gain(h[o][::-1], m[o][::-1])))
-print("m4", repr(base["college"]))
-print("college_post", repr(post["college"]))
-print("p_post", [repr(v) for v in post["p"]])
-print("mu_pre", [repr(v) for v in base["mu"].ravel()])
-print("V_pre", [repr(v) for v in base["V"].ravel()])
+def main():
+    base = solve(0.0)
+    post = solve(1.0, np.log(base["S"] / base["S"].sum()), (base["p"], base["mu"], base["V"]))
+    h = np.concatenate([a, a + BE])
+    m = np.concatenate([w * (1 - base["p1"]), w * base["p1"]])
+    o = np.argsort(h, kind="stable")
+    print("m1", repr(quintile_gain(h[o], m[o])))
+    print("m2", repr(quintile_gain(h[o][::-1], m[o][::-1])))
+    print("m4", repr(base["college"]))
+    print("college_post", repr(post["college"]))
+    print("p_post", [repr(v) for v in post["p"]])
+    print("mu_pre", [repr(v) for v in base["mu"].ravel()])
+    print("V_pre", [repr(v) for v in base["V"].ravel()])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,45 @@
+/*
+ * par.c -- the thread-count setting of a model and deterministic parallel
+ * helpers (par.h).
+ */
+#include "model_internal.h"
+#include "par.h"
+
+AIINEQ_API int aiineq_model_set_threads(aiineq_model *m, int n_threads) {
+  if (!m) return AIINEQ_ERR_ARG;
+  if (n_threads < 0 || n_threads > AIQ_MAX_THREADS)
+    return aiq_fail(m->err, AIINEQ_ERR_RANGE, "n_threads = %d is outside [0, %d]", n_threads,
+                    AIQ_MAX_THREADS);
+  m->n_threads = n_threads;
+  return AIINEQ_OK;
+}
+
+AIINEQ_API int aiineq_model_get_threads(const aiineq_model *m, int *n_threads) {
+  if (!m || !n_threads) return AIINEQ_ERR_ARG;
+  *n_threads = m->n_threads;
+  return AIINEQ_OK;
+}
+
+int aiq_par_threads(const aiineq_model *m) {
+#ifdef _OPENMP
+  int nt = m && m->n_threads > 0 ? m->n_threads : omp_get_max_threads();
+  return nt < 1 ? 1 : nt;
+#else
+  (void)m;
+  return 1;
+#endif
+}
+
+double aiq_par_sum(const double *x, size_t n, int nt) {
+  size_t nc = aiq_par_nchunks(n);
+  double part[AIQ_PAR_MAXCHUNKS];
+#pragma omp parallel for num_threads(nt) schedule(static) if (nc > 1 && nt > 1)
+  for (size_t c = 0; c < nc; c++) {
+    double s = 0.0;
+    for (size_t i = aiq_par_lo(n, nc, c), hi = aiq_par_lo(n, nc, c + 1); i < hi; i++) s += x[i];
+    part[c] = s;
+  }
+  double s = 0.0;
+  for (size_t c = 0; c < nc; c++) s += part[c];
+  return s;
+}

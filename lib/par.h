@@ -1,0 +1,54 @@
+/*
+ * par.h -- deterministic parallel loops inside a solve (OpenMP when the
+ * library is built with -fopenmp, serial otherwise).
+ *
+ * Rule: the result of a parallel loop never depends on the thread count.
+ *  - Work without reductions (one household, one firm) is split freely.
+ *  - Reductions are cut into aiq_par_nchunks(n) chunks whose bounds depend
+ *    on n only; each chunk is reduced serially and the chunk partials are
+ *    combined serially in chunk order, so every thread count adds the same
+ *    numbers in the same order.
+ *  - Sorts are stable, and a stable sort has exactly one output, so any
+ *    split gives the same permutation.
+ *  - Random numbers are counter-based (rng.h): a draw depends on its index,
+ *    not on which thread takes it.
+ */
+#ifndef AIQ_PAR_H
+#define AIQ_PAR_H
+
+#include <stddef.h>
+
+#include "aiineq.h"
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+/* Upper bound of threads aiineq_model_set_threads accepts. */
+#define AIQ_MAX_THREADS 1024
+
+/* Chunking of reductions: at least AIQ_PAR_GRAIN items per chunk and at
+ * most AIQ_PAR_MAXCHUNKS chunks (partials fit on the stack). */
+#define AIQ_PAR_GRAIN 8192
+#define AIQ_PAR_MAXCHUNKS 256
+
+static inline size_t aiq_par_nchunks(size_t n) {
+  size_t c = n / AIQ_PAR_GRAIN;
+  return c < 1 ? 1 : c > AIQ_PAR_MAXCHUNKS ? AIQ_PAR_MAXCHUNKS : c;
+}
+
+/* First index of part c when n items are cut into np near-equal parts
+ * (part c is [aiq_par_lo(n, np, c), aiq_par_lo(n, np, c + 1))). */
+static inline size_t aiq_par_lo(size_t n, size_t np, size_t c) {
+  size_t q = n / np, r = n % np;
+  return q * c + (c < r ? c : r);
+}
+
+/* Threads a solve of m uses: its setting, or when that is 0 OpenMP's
+ * default (OMP_NUM_THREADS, else the number of cores); 1 in a serial build. */
+int aiq_par_threads(const aiineq_model *m);
+
+/* Sum of x[0..n) in fixed chunks (see above) with up to nt threads. */
+double aiq_par_sum(const double *x, size_t n, int nt);
+
+#endif /* AIQ_PAR_H */
