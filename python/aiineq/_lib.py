@@ -22,6 +22,7 @@ SZ = P(c_size_t)
 MSM_MOMENT_FN = CFUNCTYPE(c_int, D, c_size_t, D, c_size_t, c_void_p)
 MSM_PROGRESS_FN = CFUNCTYPE(c_int, c_size_t, c_double, c_double, c_void_p)
 MSM_STAT_FN = CFUNCTYPE(c_int, D, c_size_t, D, c_void_p)
+# Callback type (aiineq_regime.h).
 REGIME_PROGRESS_FN = CFUNCTYPE(c_int, c_size_t, c_size_t, c_void_p)
 
 API = {
