@@ -159,6 +159,7 @@ API = {
     "aiineq_panel_new": (c_int, [HP]),
     "aiineq_panel_occupation": (c_int, [H, c_size_t, P(c_char_p), P(c_char_p)]),
     "aiineq_panel_regress": (c_int, [H, c_int, c_uint, c_int, H]),
+    "aiineq_panel_simulate": (c_int, [H, H, c_double, c_size_t, H, H]),
     "aiineq_panel_size": (c_int, [H, SZ]),
 }
 
