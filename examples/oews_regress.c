@@ -6,10 +6,16 @@
  *                --exposure gpts_are_gpts_occ_level.csv --column dv_rating_beta \
  *                [--code-column NAME] [--control-wage] [--fe] [--weights]
  *                [--errors hc1|cluster|cr2|classical|hc0|hc2|hc3]
+ *                [--model [--workers N] [--seed S] [--topcode R] [--min-households M]]
  *
  * Prints the join counts (matched and dropped occupations, and why) and one
  * row per outcome: the coefficient on standardised exposure with its
  * standard error, t, p-value, n and the occupations dropped from it.
+ *
+ * With --model, the occupations become the tasks of the model (exposure and
+ * baseline employment from the data); the simulated economy before and after
+ * AI is aggregated to occupations and the same regressions are run on it,
+ * printed beside the true within-task compression and the data.
  */
 #include <aiineq.h>
 #include <stdio.h>
@@ -19,14 +25,19 @@
 typedef struct {
   const char *from, *to, *exposure, *column, *code_column;
   unsigned flags;
-  int cov;
+  int cov, model;
+  long long workers, seed;
+  double topcode;
+  long min_households;
 } options;
 
 static void usage(FILE *f) {
   fprintf(f,
           "usage: oews_regress --from Y1.csv --to Y2.csv --exposure FILE --column NAME\n"
           "                    [--code-column NAME] [--control-wage] [--fe] [--weights]\n"
-          "                    [--errors hc1|cluster|cr2|classical|hc0|hc2|hc3]\n");
+          "                    [--errors hc1|cluster|cr2|classical|hc0|hc2|hc3]\n"
+          "                    [--model [--workers N] [--seed S] [--topcode RATIO]\n"
+          "                             [--min-households M]]\n");
 }
 
 static int parse_errors(const char *s, int *cov) {
@@ -48,6 +59,10 @@ static int parse_errors(const char *s, int *cov) {
 static int parse_args(int argc, char **argv, options *o) {
   memset(o, 0, sizeof *o);
   o->cov = AIINEQ_COV_HC1;
+  o->workers = 200000;
+  o->seed = 1;
+  o->topcode = 208000.0 / 53490.0; /* BLS May 2019: top-coding threshold / mean wage */
+  o->min_households = 20;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     const char **slot = strcmp(a, "--from") == 0          ? &o->from
@@ -73,6 +88,28 @@ static int parse_args(int argc, char **argv, options *o) {
       o->flags |= AIINEQ_REG_MAJOR_FE;
     } else if (strcmp(a, "--weights") == 0) {
       o->flags |= AIINEQ_REG_WEIGHTS;
+    } else if (strcmp(a, "--model") == 0) {
+      o->model = 1;
+    } else if (strcmp(a, "--workers") == 0 || strcmp(a, "--seed") == 0 ||
+               strcmp(a, "--topcode") == 0 || strcmp(a, "--min-households") == 0) {
+      char *end = NULL;
+      if (i + 1 >= argc) {
+        fprintf(stderr, "oews_regress: %s needs a value\n", a);
+        return -1;
+      }
+      const char *v = argv[++i];
+      if (strcmp(a, "--topcode") == 0)
+        o->topcode = strtod(v, &end);
+      else if (strcmp(a, "--workers") == 0)
+        o->workers = strtoll(v, &end, 10);
+      else if (strcmp(a, "--seed") == 0)
+        o->seed = strtoll(v, &end, 10);
+      else
+        o->min_households = strtol(v, &end, 10);
+      if (!end || *end || end == v) {
+        fprintf(stderr, "oews_regress: bad value '%s' for %s\n", v, a);
+        return -1;
+      }
     } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
       usage(stdout);
       exit(0);
@@ -146,6 +183,76 @@ static int print_table(const aiineq_panel *p, unsigned flags, int cov) {
   return rc;
 }
 
+/* Coefficient and s.e. of exposure_sd for one outcome on one panel. */
+static int exposure_coef(const aiineq_panel *p, int y, unsigned flags, int cov, aiineq_ols *o,
+                         double *b, double *se) {
+  double kk;
+  if (aiineq_panel_regress(p, y, flags, cov, o) < 0 || aiineq_ols_get_stat(o, "k", &kk) < 0)
+    return -1;
+  size_t k = (size_t)kk;
+  double *all = malloc(2 * k * sizeof *all);
+  if (!all) return -1;
+  int rc = aiineq_ols_get_coef(o, all, all + k, NULL, NULL, k);
+  *b = all[1];
+  *se = all[k + 1];
+  free(all);
+  return rc;
+}
+
+static void print_cell(const aiineq_panel *p, int y, const options *opt, aiineq_ols *o) {
+  double b, se;
+  if (exposure_coef(p, y, opt->flags, opt->cov, o, &b, &se) < 0)
+    printf("  %21s", "(not estimable)");
+  else
+    printf("  %9.5f (%9.5f)", b, se);
+}
+
+static int print_model_table(const aiineq_panel *data, const options *opt) {
+  aiineq_model *m = NULL;
+  aiineq_panel *wages = NULL, *truth = NULL;
+  aiineq_ols *o = NULL;
+  int rc = -1;
+  if (aiineq_model_new(&m) || aiineq_panel_new(&wages) || aiineq_panel_new(&truth) ||
+      aiineq_ols_new(&o))
+    goto out;
+  if (aiineq_model_set_int(m, "n_workers", opt->workers) < 0 ||
+      aiineq_model_set_int(m, "seed", opt->seed) < 0) {
+    fprintf(stderr, "oews_regress: %s\n", aiineq_model_errmsg(m));
+    goto out;
+  }
+  if (aiineq_panel_simulate(data, m, opt->topcode, (size_t)opt->min_households, wages, truth) <
+      0) {
+    fprintf(stderr, "oews_regress: model side: %s\n", aiineq_panel_errmsg(wages));
+    goto out;
+  }
+  size_t K = 0;
+  double theta = 0;
+  aiineq_panel_size(wages, &K);
+  aiineq_model_get_double(m, "theta", &theta);
+  printf("\nModel side: %zu occupations as tasks (exposure and baseline employment from the "
+         "data), %lld households, theta = %.3f, default parameters; model wages top-coded at "
+         "%.2f x the baseline mean wage\n",
+         K, opt->workers, theta, opt->topcode);
+  printf("%-14s  %21s  %21s  %21s\n", "outcome", "true compression", "model, by occupation",
+         "data");
+  for (int y = 0; y < AIINEQ_N_OUTCOMES; y++) {
+    printf("%-14s", aiineq_outcome_name(y));
+    print_cell(truth, y, opt, o);
+    print_cell(wages, y, opt, o);
+    print_cell(data, y, opt, o);
+    printf("\n");
+  }
+  printf("(coefficient on one s.d. of exposure, s.e. in parentheses; true compression = "
+         "baseline workers held in their task, valued at productivity before and after)\n");
+  rc = 0;
+out:
+  aiineq_ols_free(o);
+  aiineq_panel_free(truth);
+  aiineq_panel_free(wages);
+  aiineq_model_free(m);
+  return rc;
+}
+
 int main(int argc, char **argv) {
   options opt;
   if (parse_args(argc, argv, &opt)) {
@@ -183,6 +290,7 @@ int main(int argc, char **argv) {
   }
   print_counts(p);
   status = print_table(p, opt.flags, opt.cov) ? 1 : 0;
+  if (opt.model && print_model_table(p, &opt)) status = 1;
 out:
   aiineq_panel_free(p);
   aiineq_exposure_free(x);

@@ -188,6 +188,36 @@ AIINEQ_API const char *aiineq_outcome_name(int outcome);
 AIINEQ_API int aiineq_panel_regress(const aiineq_panel *p, int outcome, unsigned flags,
                                     int cov_type, aiineq_ols *o);
 
+/* ---- The model side: occupations as tasks ---- */
+
+/** Simulate the occupation panel from the model (MODEL.md section 7).
+ *  The occupations of `data` with a baseline employment count become the
+ *  tasks of a copy of `m` (exposure x_k = the raw exposure, which must lie
+ *  in [0, 1]; weights nu_k = baseline employment); the copy is solved before
+ *  and after AI (adopt_pre, adopt_post) and its households are aggregated
+ *  to occupation statistics:
+ *   - `wages` receives each economy's households in the task they chose,
+ *     valued at their simulated wage: tot_emp = household count, a_mean,
+ *     a_pct10, a_median, a_pct90; statistics >= topcode_ratio times the
+ *     baseline mean wage are marked top-coded (0 turns this off; BLS's May
+ *     2019 threshold is 208000/53490 = 3.89 times the mean);
+ *   - `truth` (may be NULL) receives the baseline households held in their
+ *     baseline task and education, valued at their productivity exp(q)
+ *     before and after: only the within-task compression the model builds
+ *     in (employment unchanged).
+ *  Percentiles are nearest-rank order statistics; cells of an occupation
+ *  with fewer than `min_households` households in that economy are
+ *  AIINEQ_CELL_NA.  Both panels keep the data's codes, titles, exposure and
+ *  major groups, so aiineq_panel_regress runs on them unchanged.  `m` is
+ *  not modified.  Errors (message on `wages`): AIINEQ_ERR_ARG (NULL, the
+ *  same panel twice), AIINEQ_ERR_RANGE (topcode_ratio, exposure outside
+ *  [0, 1]), AIINEQ_ERR_SIZE (fewer than 2 occupations with employment),
+ *  the solver's errors, AIINEQ_ERR_NOMEM.  On failure both panels are
+ *  unchanged. */
+AIINEQ_API int aiineq_panel_simulate(const aiineq_panel *data, const aiineq_model *m,
+                                     double topcode_ratio, size_t min_households,
+                                     aiineq_panel *wages, aiineq_panel *truth);
+
 #if defined(__cplusplus)
 }
 #endif

@@ -208,13 +208,13 @@ static void cell_stats(work *w, const aiq_tech *tech, double *mu, double *V, dou
   }
 }
 
-/* Prices from log supplies: p_k = g_k (Y/S_k)^(1/s) with g_k = share_k^(1/s),
+/* Log prices from log supplies: p_k = g_k (Y/S_k)^(1/s) with g_k = share_k^(1/s),
  * written as log p_k = (log share_k + log Y - log S_k)/s where
  * log Y = log1p(sum_k share_k expm1(eps L_k))/eps, L_k = log S_k - log share_k,
  * eps = (s-1)/s; at s = 1 the Cobb-Douglas limit log Y = sum_k share_k L_k. */
-static void ces_prices(const aiq_prices *pr, size_t K, const double *log_s, double *p) {
+static void ces_log_prices(const aiq_prices *pr, size_t K, const double *log_s, double *lp) {
   if (pr->fixed) {
-    for (size_t k = 0; k < K; k++) p[k] = 1.0;
+    for (size_t k = 0; k < K; k++) lp[k] = 0.0;
     return;
   }
   double s = pr->sigma, eps = (s - 1.0) / s, log_y = 0.0;
@@ -238,7 +238,7 @@ static void ces_prices(const aiq_prices *pr, size_t K, const double *log_s, doub
       log_y = (mx + log(sum)) / eps;
     }
   }
-  for (size_t k = 0; k < K; k++) p[k] = exp((pr->log_share[k] + log_y - log_s[k]) / s);
+  for (size_t k = 0; k < K; k++) lp[k] = (pr->log_share[k] + log_y - log_s[k]) / s;
 }
 
 static int work_init(work *w, const aiineq_model *m, const aiq_grid *g) {
@@ -259,22 +259,24 @@ static void finish(const aiineq_model *m, aiq_eq *eq) {
   for (size_t k = 0; k < eq->K; k++) eq->S[k] = exp(eq->log_s[k]);
 }
 
-/* One evaluation: x = (p, mu, V) in eq -> F(x) into fp, fmu, fV; supplies,
+/* One evaluation: x = (p, mu, V) in eq -> F(x) into flp (log prices), fmu, fV; supplies,
  * employment and college share of x into eq. */
 static void eval_map(work *w, const aiq_tech *tech, const aiq_prices *pr, aiq_eq *eq,
-                     double *fp, double *fmu, double *fV) {
+                     double *flp, double *fmu, double *fV) {
   reliabilities(w->m, eq->V, w->r);
   choice_coefs(w->m, tech, eq->p, eq->mu, w->r, w->alpha, w->beta);
   eq->college_share = log_masses(w, NULL);
   cell_stats(w, tech, fmu, fV, eq->log_s, eq->n);
-  if (!pr->fixed) ces_prices(pr, eq->K, eq->log_s, fp);
+  if (!pr->fixed) ces_log_prices(pr, eq->K, eq->log_s, flp);
 }
 
-/* x vector <-> equilibrium.  Layout: [p if free][mu][V]. */
+/* x vector <-> equilibrium.  Layout: [log p if free][mu][V].  Prices are
+ * iterated in logs: they are positive and scale-free, and the price map is
+ * far closer to linear in logs. */
 static void pack(const aiq_eq *eq, int fixed, double *x) {
   size_t K = eq->K, o = 0;
   if (!fixed) {
-    memcpy(x, eq->p, K * sizeof *x);
+    for (size_t k = 0; k < K; k++) x[k] = log(eq->p[k]);
     o = K;
   }
   memcpy(x + o, eq->mu, 2 * K * sizeof *x);
@@ -284,7 +286,7 @@ static void pack(const aiq_eq *eq, int fixed, double *x) {
 static void unpack(const double *x, int fixed, aiq_eq *eq) {
   size_t K = eq->K, o = 0;
   if (!fixed) {
-    memcpy(eq->p, x, K * sizeof *x);
+    for (size_t k = 0; k < K; k++) eq->p[k] = exp(x[k]);
     o = K;
   } else {
     for (size_t k = 0; k < K; k++) eq->p[k] = 1.0;
@@ -293,67 +295,213 @@ static void unpack(const double *x, int fixed, aiq_eq *eq) {
   memcpy(eq->V, x + o + 2 * K, 2 * K * sizeof *x);
 }
 
-/* x inside the domain: finite, p > 0, V >= 0. */
+/* x inside the domain: finite, V >= 0, prices representable. */
 static int in_domain(const double *x, size_t K, int fixed) {
   size_t np = fixed ? 0 : K, n = np + 4 * K;
   for (size_t i = 0; i < n; i++) {
     if (!isfinite(x[i])) return 0;
-    if (i < np && !(x[i] > 0.0)) return 0;
+    if (i < np && !(fabs(x[i]) < 700.0)) return 0;
     if (i >= np + 2 * K && x[i] < 0.0) return 0;
   }
   return 1;
 }
 
+/* Variances are clipped at zero (a projection, not a failure). */
+static void project(double *x, size_t K, int fixed) {
+  size_t v0 = (fixed ? 0 : K) + 2 * K;
+  for (size_t i = v0; i < v0 + 2 * K; i++)
+    if (x[i] < 0.0) x[i] = 0.0;
+}
+
+/* Fixed-point problem: G(x) = F(x) - x. */
+typedef struct fp {
+  work w;
+  const aiq_tech *tech;
+  const aiq_prices *pr;
+  aiq_eq *eq;
+  size_t K, n, np;
+  long evals;
+  double *fx; /* n scratch */
+} fp;
+
+/* g = F(x) - x; returns max |g| (NaN if any entry is not finite). The
+ * supplies, employment and college share of x are left in fp->eq. */
+static double eval_g(fp *f, const double *x, double *g) {
+  unpack(x, f->pr->fixed, f->eq);
+  eval_map(&f->w, f->tech, f->pr, f->eq, f->fx, f->fx + f->np, f->fx + f->np + 2 * f->K);
+  f->evals++;
+  double res = 0.0;
+  for (size_t i = 0; i < f->n; i++) {
+    g[i] = f->fx[i] - x[i];
+    double ag = fabs(g[i]);
+    if (!(ag <= res)) res = ag; /* NaN propagates */
+  }
+  return res;
+}
+
+/* Sum of squares of g[0..n). */
+static double sumsq(const double *g, size_t n) {
+  double s = 0.0;
+  for (size_t i = 0; i < n; i++) s += g[i] * g[i];
+  return s;
+}
+
+/* Newton steps on G with a forward-difference Jacobian (n + 1 evaluations
+ * per step) and LAPACK dgesv, with backtracking on the merit ||G||_2^2 (the
+ * Newton direction is a descent direction for it).  Starts from x (whose
+ * residual vector is g, max norm *res) and updates x, g, *res.  Returns 1
+ * when converged, 0 when it stalled or the budget ran out, -1 on allocation
+ * failure. */
+static int newton(fp *f, double *x, double *g, double *res, double tol, long max_evals) {
+  size_t n = f->n;
+  int in = (int)n, one = 1, info = 0;
+  double *jac = aiq_malloc_array(n, (n + 3) * sizeof *jac);
+  int *ipiv = aiq_malloc_array(n, sizeof *ipiv);
+  if (!jac || !ipiv) {
+    aiq_free(jac);
+    aiq_free(ipiv);
+    return -1;
+  }
+  double *xt = jac + n * n, *gt = xt + n, *d = gt + n;
+  int status = 0;
+  while (f->evals < max_evals) {
+    if (*res < tol) {
+      status = 1;
+      break;
+    }
+    if (f->evals + (long)n + 1 > max_evals) break;
+    for (size_t j = 0; j < n; j++) {
+      memcpy(xt, x, n * sizeof *xt);
+      double h = 1e-7 * (fabs(x[j]) > 1.0 ? fabs(x[j]) : 1.0);
+      xt[j] += h;
+      h = xt[j] - x[j]; /* the step actually taken */
+      eval_g(f, xt, gt);
+      for (size_t i = 0; i < n; i++) jac[j * n + i] = (gt[i] - g[i]) / h;
+    }
+    for (size_t i = 0; i < n; i++) d[i] = -g[i];
+    dgesv_(&in, &one, jac, &in, ipiv, d, &in, &info);
+    if (info != 0) break;
+    double merit = sumsq(g, n), t = 1.0, rt = INFINITY;
+    int accepted = 0;
+    for (; t >= 1.0 / 64 && f->evals < max_evals; t *= 0.5) {
+      for (size_t i = 0; i < n; i++) xt[i] = x[i] + t * d[i];
+      project(xt, f->K, f->pr->fixed);
+      if (!in_domain(xt, f->K, f->pr->fixed)) continue;
+      rt = eval_g(f, xt, gt);
+      if (rt < tol || (isfinite(rt) && sumsq(gt, n) <= (1.0 - 1e-4 * t) * merit)) {
+        accepted = 1;
+        break;
+      }
+    }
+    if (!accepted) break; /* no descent: the linearisation is poor here */
+    memcpy(x, xt, n * sizeof *x);
+    memcpy(g, gt, n * sizeof *g);
+    *res = rt;
+  }
+  if (status == 0 && *res < tol) status = 1;
+  aiq_free(jac);
+  aiq_free(ipiv);
+  return status;
+}
+
+/* Largest system solved by the Newton fallback (its Jacobian costs n
+ * evaluations and n^2 doubles). */
+#define NEWTON_MAX 400
+/* Anderson counts as stalled after this many evaluations without halving
+ * the residual; Newton is tried at most NEWTON_TRIES times per solve. */
+#define AA_STALL 60
+#define NEWTON_TRIES 4
+
 int aiq_eq_solve(const aiineq_model *m, const aiq_grid *g, const aiq_tech *tech,
                  const aiq_prices *pr, aiq_eq *eq, char *err) {
   size_t K = m->n_tasks, n = (pr->fixed ? 4 : 5) * K;
   size_t mem = AA_MEMORY < n ? AA_MEMORY : n;
-  work w;
-  if (work_init(&w, m, g)) return aiq_fail(err, AIINEQ_ERR_NOMEM, "out of memory (equilibrium)");
-  /* x, fx, gx, x_prev, g_prev, x_new, ls rhs, dX (n x mem), dG (n x mem), A copy */
-  double *buf = aiq_malloc_array(n, (7 + 3 * mem) * sizeof *buf);
+  fp f = {.tech = tech, .pr = pr, .eq = eq, .K = K, .n = n, .np = pr->fixed ? 0 : K};
+  if (work_init(&f.w, m, g)) return aiq_fail(err, AIINEQ_ERR_NOMEM, "out of memory (equilibrium)");
+  /* x, fx, gx, x_prev, g_prev, x_new, ls rhs, x_best, dX (n x mem), dG, A copy */
+  double *buf = aiq_malloc_array(n, (8 + 3 * mem) * sizeof *buf);
   double lwork_q = 0.0;
   int ilwork = -1, info = 0, in = (int)n, imem = (int)mem, one = 1;
   dgels_("N", &in, &imem, &one, NULL, &in, NULL, &in, &lwork_q, &ilwork, &info);
   ilwork = info == 0 && lwork_q >= 1.0 ? (int)lwork_q : (int)(n + mem) * 64;
   double *lwork = aiq_malloc_array((size_t)ilwork, sizeof *lwork);
   if (!buf || !lwork) {
-    aiq_free(w.alpha);
+    aiq_free(f.w.alpha);
     aiq_free(buf);
     aiq_free(lwork);
     return aiq_fail(err, AIINEQ_ERR_NOMEM, "out of memory (equilibrium)");
   }
-  double *x = buf, *fx = buf + n, *gx = buf + 2 * n, *xp = buf + 3 * n, *gp = buf + 4 * n;
-  double *xn = buf + 5 * n, *rhs = buf + 6 * n, *dX = buf + 7 * n, *dG = dX + n * mem,
-         *Ac = dG + n * mem;
-  size_t np = pr->fixed ? 0 : K;
-  double lambda = AA_DAMPING, best = INFINITY, res = INFINITY;
+  double *x = buf, *gx = buf + 2 * n, *xp = buf + 3 * n, *gp = buf + 4 * n;
+  double *xn = buf + 5 * n, *rhs = buf + 6 * n, *xb = buf + 7 * n, *dX = buf + 8 * n,
+         *dG = dX + n * mem, *Ac = dG + n * mem;
+  f.fx = buf + n;
+  double lambda = AA_DAMPING, best = INFINITY, mark = INFINITY, res = INFINITY, first = 0.0;
   size_t cols = 0, head = 0; /* columns stored in the ring buffer dX/dG */
-  int have_prev = 0, rc = AIINEQ_ERR_NOCONV;
-  long it, max_iter = (long)aiq_ipar(m, EQ_MAX_ITER);
+  int have_prev = 0, have_last = 0, retreats = 0, rc = AIINEQ_ERR_NOCONV, newton_tried = 0;
+  long mark_it = 0, max_iter = (long)aiq_ipar(m, EQ_MAX_ITER);
   double tol = aiq_par(m, EQ_TOL);
 
   pack(eq, pr->fixed, x);
-  for (it = 1; it <= max_iter; it++) {
-    unpack(x, pr->fixed, eq);
-    eval_map(&w, tech, pr, eq, fx, fx + np, fx + np + 2 * K);
-    res = 0.0;
-    for (size_t i = 0; i < n; i++) {
-      gx[i] = fx[i] - x[i];
-      double ag = fabs(gx[i]);
-      if (!(ag <= res)) res = ag; /* NaN propagates */
-    }
+  while (f.evals < max_iter) {
+    res = eval_g(&f, x, gx);
     if (res < tol) {
       rc = AIINEQ_OK;
       break;
     }
-    if (!isfinite(res)) break;
+    /* Newton from the best point so far when Anderson blows up (the
+     * map overflows or the residual explodes) or stalls (no halving of the
+     * residual in AA_STALL evaluations: an unstable or nearly flat
+     * direction).  Only for systems small enough for a dense Jacobian. */
+    int blown = have_last && (!isfinite(res) || res > 1e3 * first);
+    if (isfinite(res)) {
+      if (!have_last) first = res;
+      if (res < best) {
+        best = res;
+        memcpy(xb, x, n * sizeof *x);
+      }
+      if (res < 0.5 * mark) {
+        mark = res;
+        mark_it = f.evals;
+      }
+    }
+    if ((blown || f.evals - mark_it > AA_STALL) && n <= NEWTON_MAX &&
+        newton_tried < NEWTON_TRIES) {
+      newton_tried++;
+      memcpy(x, xb, n * sizeof *x);
+      res = eval_g(&f, x, gx);
+      int nr = newton(&f, x, gx, &res, tol, max_iter);
+      if (nr < 0) {
+        rc = AIINEQ_ERR_NOMEM;
+        break;
+      }
+      if (nr == 1 || !isfinite(res)) {
+        rc = nr == 1 ? AIINEQ_OK : rc;
+        break;
+      }
+      /* Newton stalled too: resume mixing from its point, memory cleared. */
+      cols = 0;
+      have_prev = 0;
+      lambda = AA_DAMPING;
+      mark = res;
+      mark_it = f.evals;
+      continue;
+    }
+    if (!isfinite(res)) {
+      /* The step overshot into a region where the map overflows (a price
+       * or supply beyond double range): retreat toward the last point with
+       * a finite residual, clearing the mixing memory. */
+      if (!have_last || ++retreats > 60) break;
+      for (size_t i = 0; i < n; i++) x[i] = xp[i] + 0.25 * (x[i] - xp[i]);
+      cols = 0;
+      have_prev = 0;
+      continue;
+    }
+    retreats = 0;
     if (res > 4.0 * best && cols > 0) { /* mixing went astray: restart, damp harder */
       cols = 0;
       have_prev = 0;
       if (lambda > 0.05) lambda *= 0.5;
     }
-    if (res < best) best = res;
     if (have_prev) {
       for (size_t i = 0; i < n; i++) {
         dX[head * n + i] = x[i] - xp[i];
@@ -365,6 +513,7 @@ int aiq_eq_solve(const aiineq_model *m, const aiq_grid *g, const aiq_tech *tech,
     memcpy(xp, x, n * sizeof *x);
     memcpy(gp, gx, n * sizeof *x);
     have_prev = 1;
+    have_last = 1;
     for (size_t i = 0; i < n; i++) xn[i] = x[i] + lambda * gx[i];
     if (cols > 0) {
       int icols = (int)cols;
@@ -377,6 +526,7 @@ int aiq_eq_solve(const aiineq_model *m, const aiq_grid *g, const aiq_tech *tech,
         for (size_t j = 0; j < cols; j++)
           for (size_t i = 0; i < n; i++)
             xn[i] -= (dX[j * n + i] + lambda * dG[j * n + i]) * rhs[j];
+        project(xn, K, pr->fixed);
       }
       if (!ok || !in_domain(xn, K, pr->fixed)) {
         for (size_t i = 0; i < n; i++) xn[i] = x[i] + lambda * gx[i];
@@ -393,19 +543,21 @@ int aiq_eq_solve(const aiineq_model *m, const aiq_grid *g, const aiq_tech *tech,
     }
     memcpy(x, xn, n * sizeof *x);
   }
-  if (it > max_iter) it = max_iter;
+  /* eq holds the supplies of the last evaluated point, which is x unless the
+   * budget ran out first. */
   unpack(x, pr->fixed, eq);
   finish(m, eq);
-  eq->iterations = it;
+  eq->iterations = f.evals;
   eq->residual = res;
-  aiq_free(w.alpha);
+  aiq_free(f.w.alpha);
   aiq_free(buf);
   aiq_free(lwork);
+  if (rc == AIINEQ_ERR_NOMEM) return aiq_fail(err, rc, "out of memory (equilibrium, Newton)");
   if (rc != AIINEQ_OK)
     return aiq_fail(err, AIINEQ_ERR_NOCONV,
                     "equilibrium at adoption A = %g not reached after %ld iterations: "
                     "sup-norm residual %.3g (eq_tol %.3g)",
-                    tech->A, it, res, tol);
+                    tech->A, f.evals, res, tol);
   return AIINEQ_OK;
 }
 
@@ -421,7 +573,8 @@ int aiq_eq_held(const aiineq_model *m, const aiq_grid *g, const aiq_tech *base_t
   cell_stats(&w, tech, mu, V, eq->log_s, eq->n);
   memcpy(eq->mu, base->mu, 2 * K * sizeof *eq->mu);
   memcpy(eq->V, base->V, 2 * K * sizeof *eq->V);
-  ces_prices(pr, K, eq->log_s, eq->p);
+  ces_log_prices(pr, K, eq->log_s, eq->p);
+  for (size_t k = 0; k < K; k++) eq->p[k] = exp(eq->p[k]);
   finish(m, eq);
   eq->iterations = 0;
   eq->residual = 0.0;

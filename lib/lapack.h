@@ -21,4 +21,10 @@ void dgels_(const char *trans, const int *m, const int *n, const int *nrhs, doub
             const int *lda, double *b, const int *ldb, double *work, const int *lwork,
             int *info);
 
+/* Solve A X = B by LU with partial pivoting: a (lda x n) overwritten by the
+ * factors, ipiv (n) pivots, b (ldb x nrhs) overwritten by X; info > 0 when
+ * A is singular. */
+void dgesv_(const int *n, const int *nrhs, double *a, const int *lda, int *ipiv, double *b,
+            const int *ldb, int *info);
+
 #endif /* AIQ_LAPACK_H */

@@ -56,6 +56,15 @@ struct aiineq_panel {
   char err[AIQ_ERRLEN];
 };
 
+/* Panel storage: allocate every array for up to cap occupations (titles
+ * NULL); free everything (keeping the message); move fresh into p (which is
+ * cleared first).  aiq_panel_alloc returns 0 or -1 (out of memory). */
+int aiq_panel_alloc(aiineq_panel *p, size_t cap);
+void aiq_panel_clear(aiineq_panel *p);
+void aiq_panel_commit(aiineq_panel *p, aiineq_panel *fresh);
+/* Copy of a string through aiq_malloc (NULL when out of memory). */
+char *aiq_strdup(const char *s);
+
 /* Outcome `outcome` (AIINEQ_Y_*) of every panel occupation into y[0..n):
  * change of the log statistic, NaN when either year lacks it. */
 int aiq_panel_outcome(const aiineq_panel *p, int outcome, double *y);

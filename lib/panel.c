@@ -26,7 +26,7 @@ AIINEQ_API int aiineq_panel_new(aiineq_panel **out) {
   return *out ? AIINEQ_OK : AIINEQ_ERR_NOMEM;
 }
 
-static void panel_clear(aiineq_panel *p) {
+void aiq_panel_clear(aiineq_panel *p) {
   for (size_t i = 0; p->title && i < p->n; i++) aiq_free(p->title[i]);
   aiq_free(p->title);
   aiq_free(p->code);
@@ -45,7 +45,7 @@ static void panel_clear(aiineq_panel *p) {
 
 AIINEQ_API void aiineq_panel_free(aiineq_panel *p) {
   if (!p) return;
-  panel_clear(p);
+  aiq_panel_clear(p);
   aiq_free(p);
 }
 
@@ -89,14 +89,14 @@ static keyed *detailed_rows(const aiineq_oews *t, size_t *n, size_t *n_det, size
   return k;
 }
 
-static char *dup_string(const char *s) {
+char *aiq_strdup(const char *s) {
   size_t n = strlen(s) + 1;
   char *d = aiq_malloc(n);
   if (d) memcpy(d, s, n);
   return d;
 }
 
-static int alloc_panel(aiineq_panel *p, size_t cap) {
+int aiq_panel_alloc(aiineq_panel *p, size_t cap) {
   p->code = aiq_malloc_array(cap, sizeof *p->code);
   p->title = aiq_calloc(cap, sizeof *p->title);
   p->exposure = aiq_malloc_array(cap, sizeof *p->exposure);
@@ -121,7 +121,7 @@ static int build_into(aiineq_panel *p, const aiineq_oews *t[2], const aiineq_exp
                          &p->count[C_DUPLICATE]);
     if (!k[y]) rc = aiq_fail(err, AIINEQ_ERR_NOMEM, "out of memory");
   }
-  if (rc == AIINEQ_OK && alloc_panel(p, nk[0] < nk[1] ? nk[0] : nk[1]))
+  if (rc == AIINEQ_OK && aiq_panel_alloc(p, nk[0] < nk[1] ? nk[0] : nk[1]))
     rc = aiq_fail(err, AIINEQ_ERR_NOMEM, "out of memory");
   int fidx[AIQ_PF_N];
   for (int f = 0; f < AIQ_PF_N; f++) fidx[f] = aiq_oews_num_index(pf_names[f]);
@@ -144,7 +144,7 @@ static int build_into(aiineq_panel *p, const aiineq_oews *t[2], const aiineq_exp
       continue;
     }
     size_t i = p->n;
-    p->title[i] = dup_string(aiq_oews_text(t[1], row[1], 1));
+    p->title[i] = aiq_strdup(aiq_oews_text(t[1], row[1], 1));
     if (!p->title[i]) {
       rc = aiq_fail(err, AIINEQ_ERR_NOMEM, "out of memory");
       break;
@@ -185,13 +185,18 @@ AIINEQ_API int aiineq_panel_build(aiineq_panel *p, const aiineq_oews *from, cons
   const aiineq_oews *t[2] = {from, to};
   int rc = build_into(&fresh, t, x, p->err);
   if (rc) {
-    panel_clear(&fresh);
+    aiq_panel_clear(&fresh);
     return rc;
   }
-  panel_clear(p);
-  memcpy(p, &fresh, offsetof(aiineq_panel, err));
-  p->err[0] = '\0';
+  aiq_panel_commit(p, &fresh);
   return AIINEQ_OK;
+}
+
+void aiq_panel_commit(aiineq_panel *p, aiineq_panel *fresh) {
+  aiq_panel_clear(p);
+  memcpy(p, fresh, offsetof(aiineq_panel, err));
+  memset(fresh, 0, offsetof(aiineq_panel, err)); /* p owns the arrays now */
+  p->err[0] = '\0';
 }
 
 AIINEQ_API int aiineq_panel_size(const aiineq_panel *p, size_t *n) {

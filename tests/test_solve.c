@@ -382,6 +382,50 @@ START_TEST(test_household_accounting) {
 }
 END_TEST
 
+/* Post-AI prices clear the CES market for the post-AI supplies with the
+ * weights calibrated on the baseline: p_k = g_k (Y / S_k)^(1/s),
+ * g_k = share_k^(1/s), Y = (sum g_k S_k^((s-1)/s))^(s/(s-1)). */
+static void assert_market_clears(aiineq_model *m, double tol) {
+  aiineq_result *r = solve_ok(m, 0);
+  size_t K = 0;
+  AIQ_ASSERT_OK(aiineq_result_dims(r, &K, NULL));
+  double S0[64], S1[64], p[64], s = 0.0, sum0 = 0.0, ysum = 0.0;
+  ck_assert(K <= 64);
+  AIQ_ASSERT_OK(aiineq_model_get_double(m, "sigma_ces", &s));
+  eq_array(r, AIINEQ_PRE, "S", S0, K);
+  eq_array(r, AIINEQ_POST, "S", S1, K);
+  eq_array(r, AIINEQ_POST, "p", p, K);
+  for (size_t k = 0; k < K; k++) sum0 += S0[k];
+  for (size_t k = 0; k < K; k++) ysum += pow(S0[k] / sum0, 1.0 / s) * pow(S1[k], (s - 1.0) / s);
+  double Y = pow(ysum, s / (s - 1.0));
+  for (size_t k = 0; k < K; k++) {
+    double want = pow(S0[k] / sum0, 1.0 / s) * pow(Y / S1[k], 1.0 / s);
+    ck_assert_msg(fabs(p[k] / want - 1.0) < tol, "task %zu: p = %.17g, CES price %.17g", k, p[k],
+                  want);
+  }
+  ck_assert(stat(r, "residual_post") < 1e-10 && stat(r, "residual_pre") < 1e-10);
+  aiineq_result_free(r);
+}
+
+START_TEST(test_market_clearing) {
+  aiineq_model *m = small_model();
+  AIQ_ASSERT_OK(aiineq_model_set_int(m, "n_workers", 2000));
+  AIQ_ASSERT_OK(aiineq_model_set_int(m, "n_firms", 20));
+  assert_market_clears(m, 1e-9);
+  /* A hard case: nearly deterministic choices (tau = 0.069, tau_e = 0.081)
+   * and strong compression make the mixing iteration blow up; the solver's
+   * Newton fallback must still find the equilibrium. */
+  static const struct { const char *name; double v; } hard[] = {
+      {"sigma_a", 0.254}, {"beta_e", 1.75}, {"c0", 0.492},     {"kappa", -0.59},
+      {"sigma_z", 1.89},  {"tau", 0.0689},  {"tau_e", 0.0812}, {"theta", 0.967},
+      {"h_ai", -0.536},   {"sigma_ces", 1.04}, {"adopt_pre", 0.162}, {"adopt_post", 0.889}};
+  for (size_t i = 0; i < sizeof hard / sizeof hard[0]; i++)
+    AIQ_ASSERT_OK(aiineq_model_set_double(m, hard[i].name, hard[i].v));
+  assert_market_clears(m, 1e-8);
+  aiineq_model_free(m);
+}
+END_TEST
+
 /* ---- channel switches ---- */
 
 START_TEST(test_hold_channels) {
@@ -515,6 +559,7 @@ Suite *aiq_suite_solve(void) {
   tcase_add_test(tc, test_baseline_invariance);
   tcase_add_test(tc, test_seed_determinism);
   tcase_add_test(tc, test_cobb_douglas_continuity);
+  tcase_add_test(tc, test_market_clearing);
   tcase_add_test(tc, test_household_accounting);
   tcase_add_test(tc, test_hold_channels);
   tcase_add_test(tc, test_more_firms_than_households);

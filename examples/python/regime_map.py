@@ -25,8 +25,12 @@ def grid(lo, hi, n):
 
 
 def regime_map(etas, xis):
-    rows = []
     with aiineq.Model(n_workers=N, n_firms=max(1, N // 100)) as m:
+        try:                              # the library's own grid (aiineq_regime_map)
+            return aiineq.regime_map(m, "eta", etas, "xi", xis)
+        except (NotImplementedError, AttributeError):   # older library: solve per point
+            pass
+        rows = []
         for xi in xis:
             m.xi = xi
             row = []

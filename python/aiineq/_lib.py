@@ -22,6 +22,7 @@ SZ = P(c_size_t)
 MSM_MOMENT_FN = CFUNCTYPE(c_int, D, c_size_t, D, c_size_t, c_void_p)
 MSM_PROGRESS_FN = CFUNCTYPE(c_int, c_size_t, c_double, c_double, c_void_p)
 MSM_STAT_FN = CFUNCTYPE(c_int, D, c_size_t, D, c_void_p)
+# Callback type (aiineq_regime.h).
 REGIME_PROGRESS_FN = CFUNCTYPE(c_int, c_size_t, c_size_t, c_void_p)
 
 API = {
@@ -159,6 +160,7 @@ API = {
     "aiineq_panel_new": (c_int, [HP]),
     "aiineq_panel_occupation": (c_int, [H, c_size_t, P(c_char_p), P(c_char_p)]),
     "aiineq_panel_regress": (c_int, [H, c_int, c_uint, c_int, H]),
+    "aiineq_panel_simulate": (c_int, [H, H, c_double, c_size_t, H, H]),
     "aiineq_panel_size": (c_int, [H, SZ]),
 }
 
