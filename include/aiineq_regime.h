@@ -89,7 +89,9 @@ AIINEQ_API int aiineq_regime_map(aiineq_model *m, const char *px, const double *
  *  *gini receives G.  Status only (the result is immutable).
  *  Errors: AIINEQ_ERR_ARG (NULL), AIINEQ_ERR_SIZE (n), AIINEQ_ERR_RANGE
  *  (economy), AIINEQ_ERR_NOMEM, and those of aiineq_dist_set. */
-AIINEQ_API int aiineq_source_decomposition(const aiineq_result *r, int economy, double *share,
+struct aiineq_result; /* aiineq_solve.h; named so that this header stands alone */
+AIINEQ_API int aiineq_source_decomposition(const struct aiineq_result *r, int economy,
+                                           double *share,
                                            double *gini_s, double *corr, double *contrib,
                                            size_t n, double *gini);
 
