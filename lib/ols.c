@@ -136,28 +136,27 @@ static int copy_row_vector(aiineq_ols *o, const char *what, const double *v, siz
   return AIINEQ_OK;
 }
 
-AIINEQ_API int aiineq_ols_set_weights(aiineq_ols *o, const double *w, size_t n) {
+/* Replace an optional per-row vector (*slot) after validating the new one;
+ * the estimates are discarded. */
+static int set_row_vector(aiineq_ols *o, const char *what, const double *v, size_t n,
+                          int positive, double **slot) {
   if (!o) return AIINEQ_ERR_ARG;
   double *c;
-  int rc = copy_row_vector(o, "weights", w, n, 1, &c);
+  int rc = copy_row_vector(o, what, v, n, positive, &c);
   if (rc) return rc;
-  aiq_free(o->w);
-  o->w = c;
+  aiq_free(*slot);
+  *slot = c;
   aiq_ols_est_free(o->est);
   o->est = NULL;
   return AIINEQ_OK;
 }
 
+AIINEQ_API int aiineq_ols_set_weights(aiineq_ols *o, const double *w, size_t n) {
+  return set_row_vector(o, "weights", w, n, 1, o ? &o->w : NULL);
+}
+
 AIINEQ_API int aiineq_ols_set_clusters(aiineq_ols *o, const double *g, size_t n) {
-  if (!o) return AIINEQ_ERR_ARG;
-  double *c;
-  int rc = copy_row_vector(o, "clusters", g, n, 0, &c);
-  if (rc) return rc;
-  aiq_free(o->g);
-  o->g = c;
-  aiq_ols_est_free(o->est);
-  o->est = NULL;
-  return AIINEQ_OK;
+  return set_row_vector(o, "clusters", g, n, 0, o ? &o->g : NULL);
 }
 
 AIINEQ_API int aiineq_ols_set_cov(aiineq_ols *o, int cov_type) {

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lapack_decl.h"
+#include "lapack.h"
 #include "ols_internal.h"
 #include "special.h"
 
