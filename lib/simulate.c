@@ -296,7 +296,7 @@ static int wages_and_incomes(aiineq_model *m, aiineq_result *r, int s, const eco
   sm->labour_share = wsum / va_total;
   sm->pi_total = profits;
   sm->profits = profits / (double)N;
-  sm->college_premium = lw_e[1] / n_e[1] - lw_e[0] / n_e[0];
+  sm->college_premium = n_e[0] > 0.0 && n_e[1] > 0.0 ? lw_e[1] / n_e[1] - lw_e[0] / n_e[0] : NAN;
   if (s == AIINEQ_PRE) { /* m5: firm mean log w on (1, log v_j, firm mean log b) */
     for (size_t j = 0; j < J; j++) {
       f->X[j] = 1.0;
