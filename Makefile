@@ -194,9 +194,9 @@ $(B)/hdrtest/%.c: include/%.h
 $(B)/hdrtest/%.cc: $(B)/hdrtest/%.c
 	cp $< $@
 $(B)/hdrtest/%.c.o: $(B)/hdrtest/%.c $(HEADERS)
-	$(CC) -std=c11 -Wall -Wextra -Wpedantic -Werror -Iinclude $(CPPFLAGS) -c $< -o $@
+	$(CC) -std=c11 -O2 -Wall -Wextra -Wpedantic -Werror -Iinclude $(CPPFLAGS) -c $< -o $@
 $(B)/hdrtest/%.cc.o: $(B)/hdrtest/%.cc $(HEADERS)
-	$(CXX) -std=c++11 -Wall -Wextra -pedantic -Werror -Iinclude $(CPPFLAGS) -c $< -o $@
+	$(CXX) -std=c++11 -O2 -Wall -Wextra -pedantic -Werror -Iinclude $(CPPFLAGS) -c $< -o $@
 
 # ---- benchmarks ----
 $(B)/bench/%: bench/%.c $(STLIB) $(HEADERS)
