@@ -50,4 +50,13 @@ void dsyev_(const char *jobz, const char *uplo, const int *n, double *a, const i
             double *w, double *work, const int *lwork, int *info, size_t jobz_len,
             size_t uplo_len);
 
+/* Cholesky factor of an SPD matrix (uplo "L": lower triangle), its inverse
+ * from the factor, and the SPD solve A X = B (lib/spd.c). */
+void dpotrf_(const char *uplo, const int *n, double *a, const int *lda, int *info,
+             size_t uplo_len);
+void dpotri_(const char *uplo, const int *n, double *a, const int *lda, int *info,
+             size_t uplo_len);
+void dposv_(const char *uplo, const int *n, const int *nrhs, double *a, const int *lda,
+            double *b, const int *ldb, int *info, size_t uplo_len);
+
 #endif /* AIQ_LAPACK_H */

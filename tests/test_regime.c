@@ -236,6 +236,36 @@ START_TEST(test_map) {
 }
 END_TEST
 
+/* Lerman-Yitzhaki: wages and capital income before and after; the
+ * contributions add up to the economy's Gini, which equals the solver's. */
+START_TEST(test_sources) {
+  aiineq_model *m = small_model();
+  aiineq_result *r = NULL;
+  AIQ_ASSERT_OK(aiineq_solve(m, &r));
+  const char *gname[2] = {"gini_pre", "gini_post"};
+  double cap_share[2];
+  for (int ec = 0; ec < 2; ec++) {
+    double sh[2], gs[2], co[2], ct[2], g, gsolver;
+    AIQ_ASSERT_OK(aiineq_source_decomposition(r, ec, sh, gs, co, ct, 2, &g));
+    AIQ_ASSERT_OK(aiineq_result_stat(r, gname[ec], &gsolver));
+    AIQ_ASSERT_NEAR(g, gsolver, 1e-12);
+    AIQ_ASSERT_NEAR(ct[0] + ct[1], g, 1e-12);
+    AIQ_ASSERT_NEAR(sh[0] + sh[1], 1, 1e-12);
+    for (int s = 0; s < 2; s++) AIQ_ASSERT_NEAR(ct[s], sh[s] * gs[s] * co[s], 1e-14);
+    ck_assert(gs[1] > gs[0]); /* ownership is more concentrated than wages */
+    ck_assert(co[0] > 0 && co[0] <= 1 && co[1] > 0 && co[1] <= 1);
+    cap_share[ec] = sh[1];
+  }
+  ck_assert(cap_share[1] > cap_share[0]); /* AI shifts income toward capital */
+  double a[2];
+  AIQ_ASSERT_STATUS(aiineq_source_decomposition(r, 2, a, a, a, NULL, 2, a), AIINEQ_ERR_RANGE);
+  AIQ_ASSERT_STATUS(aiineq_source_decomposition(r, 0, a, a, a, NULL, 3, a), AIINEQ_ERR_SIZE);
+  AIQ_ASSERT_STATUS(aiineq_source_decomposition(NULL, 0, a, a, a, NULL, 2, a), AIINEQ_ERR_ARG);
+  aiineq_result_free(r);
+  aiineq_model_free(m);
+}
+END_TEST
+
 Suite *aiq_suite_regime(void) {
   Suite *s = suite_create("regime");
   TCase *tc = tcase_create("model");
@@ -245,6 +275,7 @@ Suite *aiq_suite_regime(void) {
   tcase_add_test(tc, test_shapley);
   tcase_add_test(tc, test_boundary);
   tcase_add_test(tc, test_map);
+  tcase_add_test(tc, test_sources);
   suite_add_tcase(s, tc);
   return s;
 }

@@ -135,6 +135,7 @@ API = {
                                        c_double, D, P(c_int), D, REGIME_PROGRESS_FN, c_void_p]),
     "aiineq_regime_map": (c_int, [H, c_char_p, D, c_size_t, c_char_p, D, c_size_t, D, c_size_t,
                                   REGIME_PROGRESS_FN, c_void_p]),
+    "aiineq_source_decomposition": (c_int, [H, c_int, D, D, D, D, c_size_t, D]),
     # ---- aiineq_oews.h: OEWS and exposure readers, occupation panel ----
     "aiineq_exposure_counts": (c_int, [H, SZ, SZ, SZ]),
     "aiineq_exposure_errmsg": (c_char_p, [H]),

@@ -157,6 +157,8 @@ class TestLifetime(unittest.TestCase):
         live0 = _lib.Handle.live
         for _ in range(200):            # warm up caches and allocator pools
             aiineq.Model().copy()
+            aiineq.OLS([1.0, 2.0, 4.0], [[1, 0], [1, 1], [1, 2]]).fit()
+            aiineq.Distribution([1.0, 2.0, 4.0]).gini()
         gc.collect()
         before = malloc_in_use()
         for i in range(10000):
@@ -168,6 +170,10 @@ class TestLifetime(unittest.TestCase):
                 c = m.copy()
                 c.eta = 0.3
                 del m, c
+            if _lib.lib().has("dist_new") and _lib.lib().has("ols_new"):
+                with aiineq.Distribution([1.0, 2.0, 4.0]) as d:
+                    d.gini()
+                aiineq.OLS([1.0, 2.0, 4.0], [[1, 0], [1, 1], [1, 2]]).fit()
         gc.collect()
         grown = malloc_in_use() - before
         self.assertEqual(_lib.Handle.live, live0)
