@@ -172,7 +172,8 @@ AIINEQ_API int aiineq_msm_set_algorithm(aiineq_msm *e, int algorithm);
  *  > 100000). */
 AIINEQ_API int aiineq_msm_set_starts(aiineq_msm *e, size_t n_starts);
 
-/** Relative tolerance on the parameters (NLopt xtol_rel; default 1e-8;
+/** Relative tolerance on the parameters (NLopt xtol_rel, MINPACK xtol;
+ *  default 1e-6, far below any standard error;
  *  0 disables).  Errors: AIINEQ_ERR_NONFINITE, AIINEQ_ERR_RANGE (< 0). */
 AIINEQ_API int aiineq_msm_set_xtol(aiineq_msm *e, double xtol_rel);
 

@@ -175,7 +175,7 @@ AIINEQ_API int aiineq_msm_new(aiineq_msm **out, const aiineq_model *m) {
   e->alg = AIINEQ_MSM_LM;
   e->n_starts = 1;
   e->maxeval = 2000;
-  e->xtol = 1e-8;
+  e->xtol = 1e-6;
   e->ftol = 1e-14;
   e->stopval = 0.0;
   e->sim_ratio = 10.0;
