@@ -18,6 +18,7 @@ void aiq_ols_est_free(aiq_ols_est *e) {
   aiq_free(e->t);
   aiq_free(e->p);
   aiq_free(e->V);
+  aiq_free(e->df);
   aiq_free(e);
 }
 
@@ -170,9 +171,9 @@ AIINEQ_API int aiineq_ols_set_cov(aiineq_ols *o, int cov_type) {
 
 AIINEQ_API int aiineq_ols_set_dist(aiineq_ols *o, int dist) {
   if (!o) return AIINEQ_ERR_ARG;
-  if (dist < AIINEQ_DIST_AUTO || dist > AIINEQ_DIST_NORMAL)
+  if (dist < AIINEQ_DIST_AUTO || dist > AIINEQ_DIST_BM)
     return aiq_fail(o->err, AIINEQ_ERR_RANGE, "set_dist: unknown distribution %d (0..%d)", dist,
-                    AIINEQ_DIST_NORMAL);
+                    AIINEQ_DIST_BM);
   o->dist = dist;
   return AIINEQ_OK;
 }
@@ -189,6 +190,14 @@ AIINEQ_API int aiineq_ols_get_coef(const aiineq_ols *o, double *coef, double *se
   if (se) memcpy(se, e->se, k * sizeof *se);
   if (t) memcpy(t, e->t, k * sizeof *t);
   if (p) memcpy(p, e->p, k * sizeof *p);
+  return AIINEQ_OK;
+}
+
+AIINEQ_API int aiineq_ols_get_df(const aiineq_ols *o, double *df, size_t k) {
+  if (!o || !df) return AIINEQ_ERR_ARG;
+  if (!fitted(o)) return AIINEQ_ERR_STATE;
+  if (k != o->k) return AIINEQ_ERR_SIZE;
+  memcpy(df, o->est->df, k * sizeof *df);
   return AIINEQ_OK;
 }
 

@@ -87,6 +87,7 @@ API = {
     "aiineq_ols_fit": (c_int, [H]),
     "aiineq_ols_get_coef": (c_int, [H, D, D, D, D, c_size_t]),
     "aiineq_ols_get_vcov": (c_int, [H, D, c_size_t]),
+    "aiineq_ols_get_df": (c_int, [H, D, c_size_t]),
     "aiineq_ols_get_stat": (c_int, [H, c_char_p, D]),
     "aiineq_ols_get_name": (c_int, [H, c_size_t, P(c_char_p)]),
     "aiineq_t_pvalue": (c_int, [c_double, c_double, D]),
