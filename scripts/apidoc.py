@@ -19,7 +19,9 @@ Subcommands (standard library only; run with Debian's /usr/bin/python3):
 
 The format of a function section in docs/api.md:
 
-    ### aiineq_foo, aiineq_foo_free        (one or more names)
+    ### aiineq_foo, aiineq_foo_free — create and free a foo
+                                           (one or more names; the optional
+                                           text after " — " is the NAME line)
     ```c
     int aiineq_foo(...);                   (synopsis: every name declared)
     ```

@@ -38,6 +38,11 @@ class TestOLS(unittest.TestCase):
         ref = sm.OLS(y, X).fit(cov_type="cluster", cov_kwds={"groups": g.astype(int)})
         o = aiineq.OLS(y, X, clusters=g, cov="CR1").fit()
         np.testing.assert_allclose(o.se, ref.bse, rtol=1e-9)
+        o = aiineq.OLS(y, X, clusters=g, cov="CR2", dist="bm").fit()
+        df = o.df
+        self.assertEqual(len(df), 3)
+        self.assertTrue(all(0 < d < 11 for d in df))      # below G - 1 = 11 clusters
+        self.assertEqual(list(aiineq.OLS(y, X, cov="HC1").fit().df), [float("inf")] * 3)
         w = 1 + X[:, 2]
         ref = sm.WLS(y, X, weights=w).fit()
         o = aiineq.OLS(y, X, weights=w).fit()
