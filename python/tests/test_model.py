@@ -1,6 +1,7 @@
 """The model handle through the binding: the same reference values as
 tests/test_model.c, exceptions for bad input, lifetime and leaks."""
 import ctypes
+import ctypes.util
 import gc
 import math
 import os
@@ -34,6 +35,7 @@ def malloc_in_use():
 class TestCore(unittest.TestCase):
     def test_version(self):
         self.assertEqual(aiineq.version(), "0.1.0")
+        self.assertEqual(aiineq.__version__, aiineq.version())
         self.assertEqual(_lib.lib().version_number(), 100)
 
     def test_strerror(self):
@@ -204,6 +206,9 @@ class TestLoader(unittest.TestCase):
         self.assertEqual(lib.version_number(), 100)
         with self.assertRaises(ImportError):
             _lib.Library("/nonexistent/libaiineq.so.0")
+        with self.assertRaises(ImportError) as cm:       # a library, but not aiineq
+            _lib.Library(ctypes.util.find_library("m"))
+        self.assertIn("not libaiineq", str(cm.exception))
         self.assertEqual(aiineq.library_path(), path)   # a failed load changes nothing
 
 
