@@ -160,7 +160,7 @@ int main(int argc, char **argv) {
   /* decompositions and findings at the estimate */
   aiineq_model *fit = NULL;
   aiineq_result *res = NULL;
-  double ch[AIINEQ_N_CHANNELS], dg, dg0, dg1, sens[NM], bnd_xi, bnd_dg;
+  double ch[AIINEQ_N_CHANNELS], dg, dg0, dg1, sens[NM], bsens[NM], bnd_xi, bnd_dg;
   double S[2][2], G[2][2], R[2][2], gini[2];
   int flag;
   if (aiineq_msm_model(e, &fit) != AIINEQ_OK) return 1;
@@ -175,6 +175,8 @@ int main(int argc, char **argv) {
     return fail("scenarios", aiineq_model_errmsg(fit));
   if (aiineq_msm_stat_sensitivity_named(e, "delta_gini", "eta", 0.25, sens, NM, NULL, 0))
     return fail("sensitivity", aiineq_msm_errmsg(e));
+  int have_bsens =
+      aiineq_msm_boundary_sensitivity(e, "eta", 0.75, "xi", 0.0, 1.0, bsens, NM, NULL, 0) == 0;
   const double eta1 = 0.75;
   if (aiineq_regime_boundary(fit, "eta", &eta1, 1, "xi", 0.0, 1.0, 0.0, &bnd_xi, &flag, &bnd_dg,
                              NULL, NULL))
@@ -218,6 +220,14 @@ int main(int argc, char **argv) {
            S[1][1], G[1][0], G[1][1], R[1][0], R[1][1]);
     printf("  \"delta_gini_eta1\": %.8g, \"delta_gini_eta0\": %.8g, \"boundary_xi_eta1\": %.8g,\n",
            dg1, dg0, bnd_xi);
+    printf("  \"d_delta_gini_eta0_d_target\": [");
+    for (int j = 0; j < NM; j++) printf("%s%.8g", j ? ", " : "", sens[j]);
+    printf("],\n  \"d_boundary_xi_d_target\": [");
+    for (int j = 0; j < NM; j++) {
+      if (have_bsens) printf("%s%.8g", j ? ", " : "", bsens[j]);
+      else printf("%snull", j ? ", " : "");
+    }
+    printf("],\n");
     printf("  \"findings\": {\"lambda_block_structure\": %s, \"eta_switch_crosses_boundary\": %s}\n}\n",
            block ? "true" : "false", crosses ? "true" : "false");
   } else {
@@ -260,9 +270,14 @@ int main(int argc, char **argv) {
     printf("  Moving any one target by one standard error moves Delta Gini under eta0 by at "
            "most %.4f.\n",
            max_sens);
-    if (flag == AIINEQ_BOUNDARY_FOUND)
+    if (flag == AIINEQ_BOUNDARY_FOUND) {
       printf("  At eta = 0.75 the boundary is at xi = %.4f (Delta Gini = 0 there).\n", bnd_xi);
-    else
+      if (have_bsens) {
+        printf("  Shift of that boundary per one standard error of each target:\n   ");
+        for (int j = 0; j < NM; j++) printf(" %s %+.4f", mnames[j], bsens[j] * se[j]);
+        printf("\n");
+      }
+    } else
       printf("  At eta = 0.75 Delta Gini does not change sign for xi in [0, 1].\n");
   }
   aiineq_msm_free(e);

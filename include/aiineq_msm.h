@@ -278,6 +278,18 @@ AIINEQ_API int aiineq_msm_stat_sensitivity_named(aiineq_msm *e, const char *stat
                                                  double *dt_dm, size_t nm, double *dt_db,
                                                  size_t nb);
 
+/** Built-in statistic for aiineq_msm_stat_sensitivity: the regime boundary
+ *  T(b) = root_param* at which Delta Gini = 0 with grid_param = value (e.g.
+ *  xi* at eta = 0.75), found by aiineq_regime_boundary in [lo, hi] with the
+ *  model at b (a free root_param is overridden by the search, so its entry
+ *  of dT/db is 0).  Needs a model.  Errors: as
+ *  aiineq_msm_stat_sensitivity_named, plus AIINEQ_ERR_DEGENERATE (no sign
+ *  change in [lo, hi] near the estimate). */
+AIINEQ_API int aiineq_msm_boundary_sensitivity(aiineq_msm *e, const char *grid_param,
+                                               double value, const char *root_param,
+                                               double lo, double hi, double *dt_dm,
+                                               size_t nm, double *dt_db, size_t nb);
+
 /** Copy of the estimator's model with the free parameters set to the last
  *  estimate (or to their starts when there is no result).  The caller owns
  *  *out.  Errors: AIINEQ_ERR_ARG, AIINEQ_ERR_STATE (no model),

@@ -112,6 +112,15 @@ START_TEST(test_lambda_blocks) {
   ck_assert_msg(mx > 5e-4 && mx < 4e-3, "max |dDG0| per s.e. = %g", mx);
   /* chi raises Delta Gini under eta0 too */
   ck_assert(db[5] > 0);
+  /* the boundary xi* at eta1: more asset rents (chi) or a higher m6 target
+   * need more rent sharing; xi itself is overridden by the root search */
+  AIQ_ASSERT_OK(aiineq_msm_boundary_sensitivity(e, "eta", 0.75, "xi", 0.0, 1.0, d, 6, db, 6));
+  AIQ_ASSERT_NEAR(db[4], 0, 0);
+  ck_assert(db[5] > 0 && d[5] > 0);
+  for (int p = 0; p < 6; p++) ck_assert(isfinite(db[p]));
+  AIQ_ASSERT_STATUS(aiineq_msm_boundary_sensitivity(e, "eta", 0.25, "xi", 0.0, 1.0, d, 6, NULL, 0),
+                    AIINEQ_ERR_DEGENERATE);
+  ck_assert(strstr(aiineq_msm_errmsg(e), "no sign change") != NULL);
   AIQ_ASSERT_STATUS(aiineq_msm_stat_sensitivity_named(e, "delta_gini", "eta", 1.5, d, 6, NULL, 0),
                     AIINEQ_ERR_RANGE);
   AIQ_ASSERT_STATUS(aiineq_msm_stat_sensitivity_named(e, "delta_gini", "etta", 0.2, d, 6, NULL, 0),

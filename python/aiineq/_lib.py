@@ -127,6 +127,8 @@ API = {
                                             D, c_size_t]),
     "aiineq_msm_stat_sensitivity_named": (c_int, [H, c_char_p, c_char_p, c_double, D,
                                                   c_size_t, D, c_size_t]),
+    "aiineq_msm_boundary_sensitivity": (c_int, [H, c_char_p, c_double, c_char_p, c_double,
+                                                c_double, D, c_size_t, D, c_size_t]),
     "aiineq_msm_model": (c_int, [H, HP]),
     "aiineq_chi2_sf": (c_int, [c_double, c_double, D]),
     # ---- aiineq_regime.h: Shapley decomposition, regime boundary and map ----
