@@ -2,6 +2,8 @@
 #
 #   make            library (shared + static) and examples
 #   make demo       build and run the quickstart example
+#   make calibrate  the paper's MSM calibration (ARGS="--json" etc. are passed on)
+#   make regime-map regime map, boundary, scenarios: build/regime_map.{csv,svg}
 #   make check      every test (Check suites, export and install checks)
 #   make bench      benchmarks (prints figures; never pass/fail)
 #   make install    PREFIX, DESTDIR, LIBDIR, INCLUDEDIR, MANDIR, DOCDIR honoured
@@ -79,6 +81,7 @@ SHLIB := $(B)/lib/libaiineq.so.$(VERSION)
 STLIB := $(B)/lib/libaiineq.a
 DEPS_STAMP := $(B)/.deps-ok
 
+.PHONY: calibrate regime-map
 .PHONY: all lib examples demo check check-c check-exports check-install bench \
         install uninstall clean deps man symbols check-docs check-headers check-python
 .DELETE_ON_ERROR:
@@ -119,6 +122,12 @@ $(B)/examples/%: examples/%.c $(SHLIB) $(HEADERS)
 
 demo: $(B)/examples/quickstart
 	$(B)/examples/quickstart
+
+# The paper's calibration and regime map (examples/calibrate.c, regime_map.c).
+calibrate: $(B)/examples/calibrate
+	$(B)/examples/calibrate $(ARGS)
+regime-map: $(B)/examples/regime_map
+	cd $(B) && examples/regime_map $(ARGS)
 
 # ---- tests: one Check runner collects every tests/test_NAME.c suite ----
 # Each test file defines `Suite *aiq_suite_NAME(void)`; the list is generated.
@@ -167,6 +176,7 @@ $(B)/man/aiineq.3: docs/api.md scripts/apidoc.py CHANGELOG.md $(SHLIB)
 
 # Every exported function has a docs/api.md section and a clean man page.
 check-docs: $(B)/man/aiineq.3
+	PYTHONDONTWRITEBYTECODE=1 $(PYTHON) scripts/test_apidoc.py >/dev/null
 	$(PYTHON) scripts/apidoc.py check --lib $(SHLIB) --man $(B)/man
 
 # docs/symbols.md: the release that introduced each function.
@@ -185,9 +195,9 @@ $(B)/hdrtest/%.c: include/%.h
 $(B)/hdrtest/%.cc: $(B)/hdrtest/%.c
 	cp $< $@
 $(B)/hdrtest/%.c.o: $(B)/hdrtest/%.c $(HEADERS)
-	$(CC) -std=c11 -Wall -Wextra -Wpedantic -Werror -Iinclude $(CPPFLAGS) -c $< -o $@
+	$(CC) -std=c11 -O2 -Wall -Wextra -Wpedantic -Werror -Iinclude $(CPPFLAGS) -c $< -o $@
 $(B)/hdrtest/%.cc.o: $(B)/hdrtest/%.cc $(HEADERS)
-	$(CXX) -std=c++11 -Wall -Wextra -pedantic -Werror -Iinclude $(CPPFLAGS) -c $< -o $@
+	$(CXX) -std=c++11 -O2 -Wall -Wextra -pedantic -Werror -Iinclude $(CPPFLAGS) -c $< -o $@
 
 # ---- benchmarks ----
 $(B)/bench/%: bench/%.c $(STLIB) $(HEADERS)

@@ -5,7 +5,7 @@
  *   oews_regress --from oews_2019.csv --to oews_2023.csv \
  *                --exposure gpts_are_gpts_occ_level.csv --column dv_rating_beta \
  *                [--code-column NAME] [--control-wage] [--fe] [--weights]
- *                [--errors hc1|cluster|cr2|classical|hc0|hc2|hc3]
+ *                [--errors hc1|cluster|cr2|cr2-bm|classical|hc0|hc2|hc3]
  *                [--model [--workers N] [--seed S] [--topcode R] [--min-households M]]
  *
  * Prints the join counts (matched and dropped occupations, and why) and one
@@ -25,7 +25,7 @@
 typedef struct {
   const char *from, *to, *exposure, *column, *code_column;
   unsigned flags;
-  int cov, model;
+  int cov, dist, model;
   long long workers, seed;
   double topcode;
   long min_households;
@@ -35,7 +35,7 @@ static void usage(FILE *f) {
   fprintf(f,
           "usage: oews_regress --from Y1.csv --to Y2.csv --exposure FILE --column NAME\n"
           "                    [--code-column NAME] [--control-wage] [--fe] [--weights]\n"
-          "                    [--errors hc1|cluster|cr2|classical|hc0|hc2|hc3]\n"
+          "                    [--errors hc1|cluster|cr2|cr2-bm|classical|hc0|hc2|hc3]\n"
           "                    [--model [--workers N] [--seed S] [--topcode RATIO]\n"
           "                             [--min-households M]]\n");
 }
@@ -47,7 +47,8 @@ static int parse_errors(const char *s, int *cov) {
   } tab[] = {{"classical", AIINEQ_COV_CLASSICAL}, {"hc0", AIINEQ_COV_HC0},
              {"hc1", AIINEQ_COV_HC1},             {"hc2", AIINEQ_COV_HC2},
              {"hc3", AIINEQ_COV_HC3},             {"cluster", AIINEQ_COV_CR1},
-             {"cr1", AIINEQ_COV_CR1},             {"cr2", AIINEQ_COV_CR2}};
+             {"cr1", AIINEQ_COV_CR1},             {"cr2", AIINEQ_COV_CR2},
+             {"cr2-bm", AIINEQ_COV_CR2 + 100}};
   for (size_t i = 0; i < sizeof tab / sizeof tab[0]; i++)
     if (strcmp(s, tab[i].name) == 0) {
       *cov = tab[i].cov;
@@ -81,6 +82,10 @@ static int parse_args(int argc, char **argv, options *o) {
       else if (parse_errors(argv[++i], &o->cov)) {
         fprintf(stderr, "oews_regress: unknown --errors '%s'\n", argv[i]);
         return -1;
+      }
+      if (o->cov >= 100) { /* cr2-bm: CR2 with Bell-McCaffrey degrees of freedom */
+        o->cov -= 100;
+        o->dist = AIINEQ_DIST_BM;
       }
     } else if (strcmp(a, "--control-wage") == 0) {
       o->flags |= AIINEQ_REG_CONTROL_WAGE;
@@ -144,13 +149,15 @@ static void print_counts(const aiineq_panel *p) {
 }
 
 /* One regression table: a row per outcome. */
-static int print_table(const aiineq_panel *p, unsigned flags, int cov) {
+static int print_table(const aiineq_panel *p, unsigned flags, int cov, int dist) {
   aiineq_ols *o = NULL;
   if (aiineq_ols_new(&o) != AIINEQ_OK) return -1;
-  printf("Change %s, regressed on standardised exposure%s%s%s; errors %s\n", "to minus from",
+  aiineq_ols_set_dist(o, dist);
+  printf("Change %s, regressed on standardised exposure%s%s%s; errors %s%s\n", "to minus from",
          flags & AIINEQ_REG_CONTROL_WAGE ? ", baseline log mean wage" : "",
          flags & AIINEQ_REG_MAJOR_FE ? ", SOC major-group fixed effects" : "",
-         flags & AIINEQ_REG_WEIGHTS ? ", weighted by baseline employment" : "", cov_label(cov));
+         flags & AIINEQ_REG_WEIGHTS ? ", weighted by baseline employment" : "", cov_label(cov),
+         dist == AIINEQ_DIST_BM ? ", Bell-McCaffrey degrees of freedom" : "");
   printf("%-14s %10s %10s %8s %9s %5s %8s %7s %7s\n", "outcome", "coef", "s.e.", "t", "p", "n",
          "dropped", "R^2", "df");
   int rc = 0;
@@ -165,16 +172,17 @@ static int print_table(const aiineq_panel *p, unsigned flags, int cov) {
     double kk;
     aiineq_ols_get_stat(o, "k", &kk);
     k = (size_t)kk;
-    double *all = malloc(4 * k * sizeof *all);
+    double *all = malloc(5 * k * sizeof *all);
     if (!all) break;
     aiineq_ols_get_coef(o, all, all + k, all + 2 * k, all + 3 * k, k);
+    aiineq_ols_get_df(o, all + 4 * k, k);
     for (int j = 0; j < 2; j++) b[j] = all[j], se[j] = all[k + j], t[j] = all[2 * k + j], pv[j] = all[3 * k + j];
+    df = all[4 * k + 1];
     free(all);
     aiineq_ols_get_stat(o, "n", &n);
     aiineq_ols_get_stat(o, "n_dropped", &drop);
     aiineq_ols_get_stat(o, "r2", &r2);
-    aiineq_ols_get_stat(o, "df_inference", &df);
-    printf("%-14s %10.5f %10.5f %8.3f %9.2e %5.0f %8.0f %7.4f %7.0f\n", aiineq_outcome_name(y),
+    printf("%-14s %10.5f %10.5f %8.3f %9.2e %5.0f %8.0f %7.4f %7.1f\n", aiineq_outcome_name(y),
            b[1], se[1], t[1], pv[1], n, drop, r2, df);
   }
   printf("(df inf = normal p-values, statsmodels' default for robust errors; dropped = "
@@ -215,6 +223,7 @@ static int print_model_table(const aiineq_panel *data, const options *opt) {
   if (aiineq_model_new(&m) || aiineq_panel_new(&wages) || aiineq_panel_new(&truth) ||
       aiineq_ols_new(&o))
     goto out;
+  aiineq_ols_set_dist(o, opt->dist);
   if (aiineq_model_set_int(m, "n_workers", opt->workers) < 0 ||
       aiineq_model_set_int(m, "seed", opt->seed) < 0) {
     fprintf(stderr, "oews_regress: %s\n", aiineq_model_errmsg(m));
@@ -289,7 +298,7 @@ int main(int argc, char **argv) {
     goto out;
   }
   print_counts(p);
-  status = print_table(p, opt.flags, opt.cov) ? 1 : 0;
+  status = print_table(p, opt.flags, opt.cov, opt.dist) ? 1 : 0;
   if (opt.model && print_model_table(p, &opt)) status = 1;
 out:
   aiineq_panel_free(p);

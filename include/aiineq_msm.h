@@ -172,7 +172,8 @@ AIINEQ_API int aiineq_msm_set_algorithm(aiineq_msm *e, int algorithm);
  *  > 100000). */
 AIINEQ_API int aiineq_msm_set_starts(aiineq_msm *e, size_t n_starts);
 
-/** Relative tolerance on the parameters (NLopt xtol_rel; default 1e-8;
+/** Relative tolerance on the parameters (NLopt xtol_rel, MINPACK xtol;
+ *  default 1e-6, far below any standard error;
  *  0 disables).  Errors: AIINEQ_ERR_NONFINITE, AIINEQ_ERR_RANGE (< 0). */
 AIINEQ_API int aiineq_msm_set_xtol(aiineq_msm *e, double xtol_rel);
 
@@ -276,6 +277,18 @@ AIINEQ_API int aiineq_msm_stat_sensitivity_named(aiineq_msm *e, const char *stat
                                                  const char *param, double value,
                                                  double *dt_dm, size_t nm, double *dt_db,
                                                  size_t nb);
+
+/** Built-in statistic for aiineq_msm_stat_sensitivity: the regime boundary
+ *  T(b) = root_param* at which Delta Gini = 0 with grid_param = value (e.g.
+ *  xi* at eta = 0.75), found by aiineq_regime_boundary in [lo, hi] with the
+ *  model at b (a free root_param is overridden by the search, so its entry
+ *  of dT/db is 0).  Needs a model.  Errors: as
+ *  aiineq_msm_stat_sensitivity_named, plus AIINEQ_ERR_DEGENERATE (no sign
+ *  change in [lo, hi] near the estimate). */
+AIINEQ_API int aiineq_msm_boundary_sensitivity(aiineq_msm *e, const char *grid_param,
+                                               double value, const char *root_param,
+                                               double lo, double hi, double *dt_dm,
+                                               size_t nm, double *dt_db, size_t nb);
 
 /** Copy of the estimator's model with the free parameters set to the last
  *  estimate (or to their starts when there is no result).  The caller owns

@@ -47,6 +47,9 @@ typedef struct aiineq_ols aiineq_ols;
 #define AIINEQ_DIST_T 1      /* t(n-k) for CLASSICAL and HC0-HC3, t(G-1) for
                                 CR1 and CR2 (statsmodels' use_t=True) */
 #define AIINEQ_DIST_NORMAL 2 /* standard normal */
+#define AIINEQ_DIST_BM 3     /* CR2 only: t with Bell-McCaffrey (Satterthwaite)
+                                degrees of freedom, one per coefficient
+                                (Imbens and Kolesar 2016) */
 
 /** Create an empty regression handle (covariance CLASSICAL, distribution
  *  AUTO).  Errors: AIINEQ_ERR_ARG (out NULL), AIINEQ_ERR_NOMEM. */
@@ -103,7 +106,9 @@ AIINEQ_API int aiineq_ols_set_dist(aiineq_ols *o, int dist);
  *  regressors), AIINEQ_ERR_SINGULAR (rank-deficient design: the message
  *  names a column that is a linear combination of the others),
  *  AIINEQ_ERR_DEGENERATE (fewer than two clusters; an observation with
- *  leverage 1 under HC2/HC3), AIINEQ_ERR_NOMEM. */
+ *  leverage 1 under HC2/HC3), AIINEQ_ERR_STATE (AIINEQ_DIST_BM without CR2),
+ *  AIINEQ_ERR_SIZE (CR2 with clusters whose squared sizes sum above 5e7),
+ *  AIINEQ_ERR_NOMEM. */
 AIINEQ_API int aiineq_ols_fit(aiineq_ols *o);
 
 /** Copy the estimates into caller arrays of length k (any may be NULL):
@@ -113,6 +118,11 @@ AIINEQ_API int aiineq_ols_fit(aiineq_ols *o);
 AIINEQ_API int aiineq_ols_get_coef(const aiineq_ols *o, double *coef, double *se, double *t,
                                    double *p, size_t k);
 
+/** Degrees of freedom of each coefficient's reference t distribution into
+ *  df[0..k) (Inf for the normal; they differ across coefficients only
+ *  under AIINEQ_DIST_BM).  Errors as aiineq_ols_get_coef. */
+AIINEQ_API int aiineq_ols_get_df(const aiineq_ols *o, double *df, size_t k);
+
 /** Copy the k x k covariance matrix of the coefficients (row-major) into
  *  V[0..len), len == k*k.  Errors as aiineq_ols_get_coef. */
 AIINEQ_API int aiineq_ols_get_vcov(const aiineq_ols *o, double *V, size_t len);
@@ -120,7 +130,8 @@ AIINEQ_API int aiineq_ols_get_vcov(const aiineq_ols *o, double *V, size_t len);
 /** Named scalar of the fit:
  *  "n" rows used, "k" regressors, "n_clusters" G (0 without clusters),
  *  "df_resid" n - k, "df_inference" degrees of freedom of the t reference
- *  distribution (Inf when normal), "r2", "r2_adj" (centred when a constant
+ *  distribution (Inf when normal, NaN under AIINEQ_DIST_BM: see
+ *  aiineq_ols_get_df), "r2", "r2_adj" (centred when a constant
  *  lies in the column space of X, as statsmodels; NaN if the outcome is
  *  constant), "ssr" (weighted residual sum of squares), "sigma"
  *  (sqrt(ssr / (n-k))), "n_dropped" rows dropped, and the rows with a

@@ -75,6 +75,26 @@ AIINEQ_API int aiineq_regime_map(aiineq_model *m, const char *px, const double *
                                  const char *py, const double *y, size_t ny, double *dgini,
                                  size_t len, aiineq_regime_progress_fn progress, void *user);
 
+/* Income sources of aiineq_source_decomposition, in output order. */
+#define AIINEQ_N_SOURCES 2
+#define AIINEQ_SOURCE_WAGES 0   /* wages w_i */
+#define AIINEQ_SOURCE_CAPITAL 1 /* capital income o_i * Pi */
+
+/** Lerman-Yitzhaki (1985) decomposition of the income Gini of one economy
+ *  (AIINEQ_PRE or AIINEQ_POST) of a solved model into wages and capital
+ *  income: G = sum_s S_s G_s R_s, with S_s the source's share of income,
+ *  G_s its own Gini and R_s its Gini correlation with income (computed by
+ *  aiineq_dist_gini_sources).  Each output array has n = AIINEQ_N_SOURCES
+ *  entries in the order of AIINEQ_SOURCE_*; contrib (S G R) may be NULL;
+ *  *gini receives G.  Status only (the result is immutable).
+ *  Errors: AIINEQ_ERR_ARG (NULL), AIINEQ_ERR_SIZE (n), AIINEQ_ERR_RANGE
+ *  (economy), AIINEQ_ERR_NOMEM, and those of aiineq_dist_set. */
+struct aiineq_result; /* aiineq_solve.h; named so that this header stands alone */
+AIINEQ_API int aiineq_source_decomposition(const struct aiineq_result *r, int economy,
+                                           double *share,
+                                           double *gini_s, double *corr, double *contrib,
+                                           size_t n, double *gini);
+
 #if defined(__cplusplus)
 }
 #endif

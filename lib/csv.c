@@ -195,6 +195,22 @@ int aiq_read_file(const char *path, char **text, size_t *len, char *err) {
   return AIINEQ_OK;
 }
 
+int aiq_parse_file(const char *path, char *err, aiq_text_parser parse, void *ctx) {
+  if (!path) return aiq_fail(err, AIINEQ_ERR_ARG, "read: path is NULL");
+  char *text;
+  size_t len;
+  int rc = aiq_read_file(path, &text, &len, err);
+  if (rc) return rc;
+  rc = parse(ctx, text, len);
+  aiq_free(text);
+  if (rc && rc != AIINEQ_ERR_NOMEM) {
+    char msg[AIQ_ERRLEN];
+    memcpy(msg, err, sizeof msg);
+    aiq_fail(err, rc, "%s: %s", path, msg);
+  }
+  return rc;
+}
+
 static int is_blank(char ch) { return ch == ' ' || ch == '\t'; }
 static int is_digit(char ch) { return ch >= '0' && ch <= '9'; }
 

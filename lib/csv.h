@@ -30,6 +30,13 @@ int aiq_read_file(const char *path, char **text, size_t *len, char *err);
 
 void aiq_csv_free(aiq_csv *c);
 
+/* Read the file at path and pass its text to parse(ctx, text, len), whose
+ * messages (written to err, AIQ_ERRLEN bytes) are then prefixed with the
+ * path.  Returns parse's status, or AIINEQ_ERR_ARG (path NULL),
+ * AIINEQ_ERR_IO, AIINEQ_ERR_NOMEM. */
+typedef int (*aiq_text_parser)(void *ctx, const char *text, size_t len);
+int aiq_parse_file(const char *path, char *err, aiq_text_parser parse, void *ctx);
+
 /* Number of fields of record r, and field j of record r. */
 static inline size_t aiq_csv_nfields(const aiq_csv *c, size_t r) { return c->rec[r + 1] - c->rec[r]; }
 static inline const char *aiq_csv_field(const aiq_csv *c, size_t r, size_t j) {

@@ -170,22 +170,21 @@ AIINEQ_API int aiineq_exposure_parse(aiineq_exposure *x, const char *text, size_
   return AIINEQ_OK;
 }
 
+typedef struct {
+  aiineq_exposure *x;
+  const char *code_column, *value_column;
+} read_ctx;
+
+static int parse_measure(void *ctx, const char *text, size_t len) {
+  const read_ctx *c = ctx;
+  return aiineq_exposure_parse(c->x, text, len, c->code_column, c->value_column);
+}
+
 AIINEQ_API int aiineq_exposure_read(aiineq_exposure *x, const char *path,
                                     const char *code_column_name, const char *value_column) {
   if (!x) return AIINEQ_ERR_ARG;
-  if (!path) return aiq_fail(x->err, AIINEQ_ERR_ARG, "read: path is NULL");
-  char *text;
-  size_t len;
-  int rc = aiq_read_file(path, &text, &len, x->err);
-  if (rc) return rc;
-  rc = aiineq_exposure_parse(x, text, len, code_column_name, value_column);
-  aiq_free(text);
-  if (rc && rc != AIINEQ_ERR_NOMEM) {
-    char msg[AIQ_ERRLEN];
-    memcpy(msg, x->err, sizeof msg);
-    aiq_fail(x->err, rc, "%s: %s", path, msg);
-  }
-  return rc;
+  read_ctx c = {x, code_column_name, value_column};
+  return aiq_parse_file(path, x->err, parse_measure, &c);
 }
 
 AIINEQ_API int aiineq_exposure_counts(const aiineq_exposure *x, size_t *n_codes, size_t *n_rows,

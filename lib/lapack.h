@@ -8,6 +8,8 @@
 #ifndef AIQ_LAPACK_H
 #define AIQ_LAPACK_H
 
+#include <stddef.h>
+
 /* Eigenvalues (and, for jobz = 'V', eigenvectors) of a symmetric tridiagonal
  * matrix: d (n) diagonal, overwritten by ascending eigenvalues; e (n-1)
  * off-diagonal, destroyed; z (ldz x n) eigenvectors; work (2n-2). */
@@ -26,5 +28,35 @@ void dgels_(const char *trans, const int *m, const int *n, const int *nrhs, doub
  * A is singular. */
 void dgesv_(const int *n, const int *nrhs, double *a, const int *lda, int *ipiv, double *b,
             const int *ldb, int *info);
+
+/* The routines below pass gfortran's hidden string-length arguments
+ * explicitly (size_t, after the other arguments), as LAPACKE does. */
+/* QR with column pivoting: A P = Q R. */
+void dgeqp3_(const int *m, const int *n, double *a, const int *lda, int *jpvt, double *tau,
+             double *work, const int *lwork, int *info);
+/* C := Q' C (side "L", trans "T") with Q from dgeqp3/dgeqrf. */
+void dormqr_(const char *side, const char *trans, const int *m, const int *n, const int *k,
+             const double *a, const int *lda, const double *tau, double *c, const int *ldc,
+             double *work, const int *lwork, int *info, size_t side_len, size_t trans_len);
+/* Solve a triangular system. */
+void dtrtrs_(const char *uplo, const char *trans, const char *diag, const int *n,
+             const int *nrhs, const double *a, const int *lda, double *b, const int *ldb,
+             int *info, size_t uplo_len, size_t trans_len, size_t diag_len);
+/* Inverse of a triangular matrix in place. */
+void dtrtri_(const char *uplo, const char *diag, const int *n, double *a, const int *lda,
+             int *info, size_t uplo_len, size_t diag_len);
+/* Eigenvalues (ascending) and eigenvectors of a symmetric matrix. */
+void dsyev_(const char *jobz, const char *uplo, const int *n, double *a, const int *lda,
+            double *w, double *work, const int *lwork, int *info, size_t jobz_len,
+            size_t uplo_len);
+
+/* Cholesky factor of an SPD matrix (uplo "L": lower triangle), its inverse
+ * from the factor, and the SPD solve A X = B (lib/spd.c). */
+void dpotrf_(const char *uplo, const int *n, double *a, const int *lda, int *info,
+             size_t uplo_len);
+void dpotri_(const char *uplo, const int *n, double *a, const int *lda, int *info,
+             size_t uplo_len);
+void dposv_(const char *uplo, const int *n, const int *nrhs, double *a, const int *lda,
+            double *b, const int *ldb, int *info, size_t uplo_len);
 
 #endif /* AIQ_LAPACK_H */

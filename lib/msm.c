@@ -175,7 +175,7 @@ AIINEQ_API int aiineq_msm_new(aiineq_msm **out, const aiineq_model *m) {
   e->alg = AIINEQ_MSM_LM;
   e->n_starts = 1;
   e->maxeval = 2000;
-  e->xtol = 1e-8;
+  e->xtol = 1e-6;
   e->ftol = 1e-14;
   e->stopval = 0.0;
   e->sim_ratio = 10.0;
@@ -1167,6 +1167,7 @@ typedef struct named_stat {
   int pidx;
   double value;
   int status;
+  char msg[AIQ_ERRLEN]; /* the failing evaluation's message */
 } named_stat;
 
 static int named_stat_fn(const double *b, size_t nb, double *t, void *user) {
@@ -1175,6 +1176,7 @@ static int named_stat_fn(const double *b, size_t nb, double *t, void *user) {
   for (size_t p = 0; p < nb; p++) m->val[ns->e->par[p].pidx] = b[p];
   if (ns->pidx >= 0) m->val[ns->pidx] = ns->value;
   ns->status = aiq_msm_model_stat(m, ns->stat, t, ns->e->err);
+  if (ns->status) memcpy(ns->msg, ns->e->err, AIQ_ERRLEN);
   return ns->status;
 }
 
@@ -1185,7 +1187,7 @@ AIINEQ_API int aiineq_msm_stat_sensitivity_named(aiineq_msm *e, const char *stat
   if (!e) return AIINEQ_ERR_ARG;
   if (!e->model) return aiq_fail(e->err, AIINEQ_ERR_STATE, "built-in statistics need a model");
   if (!stat) return aiq_fail(e->err, AIINEQ_ERR_ARG, "stat is NULL");
-  named_stat ns = {e, stat, -1, value, 0};
+  named_stat ns = {e, stat, -1, value, 0, ""};
   double saved = 0;
   if (param) {
     aiineq_model *probe = NULL;
@@ -1200,7 +1202,46 @@ AIINEQ_API int aiineq_msm_stat_sensitivity_named(aiineq_msm *e, const char *stat
   }
   int rc = aiineq_msm_stat_sensitivity(e, named_stat_fn, &ns, dt_dm, nm, dt_db, nb);
   if (ns.pidx >= 0) e->model->val[ns.pidx] = saved;
-  if (rc && ns.status) return ns.status;
+  if (rc && ns.status) return aiq_fail(e->err, ns.status, "%s", ns.msg);
+  return rc;
+}
+
+typedef struct boundary_stat {
+  aiineq_msm *e;
+  const char *grid_param, *root_param;
+  double value, lo, hi;
+  int status;
+  char msg[AIQ_ERRLEN]; /* the failing evaluation's message */
+} boundary_stat;
+
+static int boundary_stat_fn(const double *b, size_t nb, double *t, void *user) {
+  boundary_stat *bs = user;
+  aiineq_msm *e = bs->e;
+  for (size_t p = 0; p < nb; p++) e->model->val[e->par[p].pidx] = b[p];
+  int flag = 0;
+  int rc = aiineq_regime_boundary(e->model, bs->grid_param, &bs->value, 1, bs->root_param, bs->lo,
+                                  bs->hi, 0.0, t, &flag, NULL, NULL, NULL);
+  if (rc) rc = aiq_fail(e->err, rc, "boundary: %s", aiineq_model_errmsg(e->model));
+  else if (flag != AIINEQ_BOUNDARY_FOUND)
+    rc = aiq_fail(e->err, AIINEQ_ERR_DEGENERATE,
+                  "boundary: Delta Gini has no sign change for %s in [%g, %g] near the estimate",
+                  bs->root_param, bs->lo, bs->hi);
+  bs->status = rc;
+  if (rc) memcpy(bs->msg, e->err, AIQ_ERRLEN);
+  return rc;
+}
+
+AIINEQ_API int aiineq_msm_boundary_sensitivity(aiineq_msm *e, const char *grid_param,
+                                               double value, const char *root_param,
+                                               double lo, double hi, double *dt_dm,
+                                               size_t nm, double *dt_db, size_t nb) {
+  if (!e) return AIINEQ_ERR_ARG;
+  if (!e->model) return aiq_fail(e->err, AIINEQ_ERR_STATE, "built-in statistics need a model");
+  if (!grid_param || !root_param)
+    return aiq_fail(e->err, AIINEQ_ERR_ARG, "grid_param or root_param is NULL");
+  boundary_stat bs = {e, grid_param, root_param, value, lo, hi, 0, ""};
+  int rc = aiineq_msm_stat_sensitivity(e, boundary_stat_fn, &bs, dt_dm, nm, dt_db, nb);
+  if (rc && bs.status) return aiq_fail(e->err, bs.status, "%s", bs.msg);
   return rc;
 }
 

@@ -149,22 +149,13 @@ AIINEQ_API int aiineq_oews_parse(aiineq_oews *t, const char *text, size_t len) {
   return AIINEQ_OK;
 }
 
+static int parse_table(void *t, const char *text, size_t len) {
+  return aiineq_oews_parse(t, text, len);
+}
+
 AIINEQ_API int aiineq_oews_read(aiineq_oews *t, const char *path) {
   if (!t) return AIINEQ_ERR_ARG;
-  if (!path) return aiq_fail(t->err, AIINEQ_ERR_ARG, "read: path is NULL");
-  char *text;
-  size_t len;
-  int rc = aiq_read_file(path, &text, &len, t->err);
-  if (rc) return rc;
-  rc = aiineq_oews_parse(t, text, len);
-  aiq_free(text);
-  if (rc && rc != AIINEQ_ERR_NOMEM) {
-    /* prefix the file name to the parser's message */
-    char msg[AIQ_ERRLEN];
-    memcpy(msg, t->err, sizeof msg);
-    aiq_fail(t->err, rc, "%s: %s", path, msg);
-  }
-  return rc;
+  return aiq_parse_file(path, t->err, parse_table, t);
 }
 
 AIINEQ_API int aiineq_oews_n_rows(const aiineq_oews *t, size_t *n) {

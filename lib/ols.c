@@ -18,6 +18,7 @@ void aiq_ols_est_free(aiq_ols_est *e) {
   aiq_free(e->t);
   aiq_free(e->p);
   aiq_free(e->V);
+  aiq_free(e->df);
   aiq_free(e);
 }
 
@@ -136,28 +137,27 @@ static int copy_row_vector(aiineq_ols *o, const char *what, const double *v, siz
   return AIINEQ_OK;
 }
 
-AIINEQ_API int aiineq_ols_set_weights(aiineq_ols *o, const double *w, size_t n) {
+/* Replace an optional per-row vector (*slot) after validating the new one;
+ * the estimates are discarded. */
+static int set_row_vector(aiineq_ols *o, const char *what, const double *v, size_t n,
+                          int positive, double **slot) {
   if (!o) return AIINEQ_ERR_ARG;
   double *c;
-  int rc = copy_row_vector(o, "weights", w, n, 1, &c);
+  int rc = copy_row_vector(o, what, v, n, positive, &c);
   if (rc) return rc;
-  aiq_free(o->w);
-  o->w = c;
+  aiq_free(*slot);
+  *slot = c;
   aiq_ols_est_free(o->est);
   o->est = NULL;
   return AIINEQ_OK;
 }
 
+AIINEQ_API int aiineq_ols_set_weights(aiineq_ols *o, const double *w, size_t n) {
+  return set_row_vector(o, "weights", w, n, 1, o ? &o->w : NULL);
+}
+
 AIINEQ_API int aiineq_ols_set_clusters(aiineq_ols *o, const double *g, size_t n) {
-  if (!o) return AIINEQ_ERR_ARG;
-  double *c;
-  int rc = copy_row_vector(o, "clusters", g, n, 0, &c);
-  if (rc) return rc;
-  aiq_free(o->g);
-  o->g = c;
-  aiq_ols_est_free(o->est);
-  o->est = NULL;
-  return AIINEQ_OK;
+  return set_row_vector(o, "clusters", g, n, 0, o ? &o->g : NULL);
 }
 
 AIINEQ_API int aiineq_ols_set_cov(aiineq_ols *o, int cov_type) {
@@ -171,9 +171,9 @@ AIINEQ_API int aiineq_ols_set_cov(aiineq_ols *o, int cov_type) {
 
 AIINEQ_API int aiineq_ols_set_dist(aiineq_ols *o, int dist) {
   if (!o) return AIINEQ_ERR_ARG;
-  if (dist < AIINEQ_DIST_AUTO || dist > AIINEQ_DIST_NORMAL)
+  if (dist < AIINEQ_DIST_AUTO || dist > AIINEQ_DIST_BM)
     return aiq_fail(o->err, AIINEQ_ERR_RANGE, "set_dist: unknown distribution %d (0..%d)", dist,
-                    AIINEQ_DIST_NORMAL);
+                    AIINEQ_DIST_BM);
   o->dist = dist;
   return AIINEQ_OK;
 }
@@ -190,6 +190,14 @@ AIINEQ_API int aiineq_ols_get_coef(const aiineq_ols *o, double *coef, double *se
   if (se) memcpy(se, e->se, k * sizeof *se);
   if (t) memcpy(t, e->t, k * sizeof *t);
   if (p) memcpy(p, e->p, k * sizeof *p);
+  return AIINEQ_OK;
+}
+
+AIINEQ_API int aiineq_ols_get_df(const aiineq_ols *o, double *df, size_t k) {
+  if (!o || !df) return AIINEQ_ERR_ARG;
+  if (!fitted(o)) return AIINEQ_ERR_STATE;
+  if (k != o->k) return AIINEQ_ERR_SIZE;
+  memcpy(df, o->est->df, k * sizeof *df);
   return AIINEQ_OK;
 }
 

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lapack_decl.h"
+#include "lapack.h"
 #include "ols_internal.h"
 #include "special.h"
 
@@ -24,6 +24,9 @@
 /* Eigenvalues of I - H_gg below this are treated as zero in CR2's inverse
  * square root (Moore-Penrose), as happens with cluster fixed effects. */
 #define AIQ_CR2_EIG_TOL 1e-12
+/* CR2 keeps an n_g x n_g matrix per cluster: at most this many doubles in
+ * all (400 MB). */
+#define AIQ_CR2_MAX_ELEMS ((size_t)50000000)
 
 /* Working storage of one fit. */
 typedef struct {
@@ -36,6 +39,8 @@ typedef struct {
   size_t *order; /* nu: rows sorted by cluster (cluster fits) */
   size_t *start; /* G+1 cluster boundaries into order */
   size_t G;
+  double *a2;    /* CR2: the matrices A_g, concatenated */
+  size_t *a2off; /* G+1 offsets into a2 */
 } fitwork;
 
 static void work_free(fitwork *f) {
@@ -46,6 +51,8 @@ static void work_free(fitwork *f) {
   aiq_free(f->B);
   aiq_free(f->order);
   aiq_free(f->start);
+  aiq_free(f->a2);
+  aiq_free(f->a2off);
 }
 
 static aiq_ols_est *est_new(size_t k) {
@@ -56,7 +63,8 @@ static aiq_ols_est *est_new(size_t k) {
   e->t = aiq_malloc_array(k, sizeof(double));
   e->p = aiq_malloc_array(k, sizeof(double));
   e->V = aiq_malloc_array(k * k, sizeof(double));
-  if (!e->coef || !e->se || !e->t || !e->p || !e->V) {
+  e->df = aiq_malloc_array(k, sizeof(double));
+  if (!e->coef || !e->se || !e->t || !e->p || !e->V || !e->df) {
     aiq_ols_est_free(e);
     return NULL;
   }
@@ -284,7 +292,7 @@ static void add_outer(double *M, const double *u, double scale, size_t k) {
     for (size_t c = 0; c < k; c++) M[a * k + c] += scale * u[a] * u[c];
 }
 
-/* Leverage h = x' B x of a weighted row. */
+/* Quadratic form x' B x (the leverage of a weighted row). */
 static double leverage(const double *B, const double *x, size_t k) {
   double h = 0;
   for (size_t a = 0; a < k; a++) {
@@ -315,19 +323,19 @@ static int meat_hc(aiineq_ols *o, const fitwork *f, double *M) {
   return AIINEQ_OK;
 }
 
-/* CR2 adjustment of one cluster: r = (I - H_gg)^(-1/2) ew_g with
- * H_gg = Xw_g B Xw_g' (pseudo-inverse square root). */
-static int cr2_adjust(aiineq_ols *o, const fitwork *f, size_t c, double *r) {
+/* CR2 adjustment matrix of cluster c into A (ng x ng, row-major):
+ * A_g = (I - H_gg)^(-1/2), H_gg = Xw_g B Xw_g', the symmetric Moore-Penrose
+ * inverse square root (eigenvalues below AIQ_CR2_EIG_TOL dropped). */
+static int cr2_matrix(aiineq_ols *o, const fitwork *f, size_t c, double *A) {
   const size_t k = f->k, s = f->start[c], ng = f->start[c + 1] - s;
   const int n = (int)ng;
   int info = 0, lwork = -1;
   double *H = aiq_malloc_array(ng * ng, sizeof *H);
   double *T = aiq_malloc_array(ng * k, sizeof *T);
   double *lam = aiq_malloc_array(ng, sizeof *lam);
-  double *tmp = aiq_malloc_array(ng, sizeof *tmp);
   double *work = NULL, q = 0;
   int rc = AIINEQ_OK;
-  if (!H || !T || !lam || !tmp) goto nomem;
+  if (!H || !T || !lam) goto nomem;
   for (size_t a = 0; a < ng; a++) { /* T = Xw_g B */
     const double *x = f->xw + f->order[s + a] * k;
     for (size_t j = 0; j < k; j++) {
@@ -353,17 +361,14 @@ static int cr2_adjust(aiineq_ols *o, const fitwork *f, size_t c, double *r) {
                   info);
     goto done;
   }
-  /* r = V diag(f(lam)) V' e; column l of V is H[l*ng .. l*ng+ng) */
-  for (size_t l = 0; l < ng; l++) {
-    double dot = 0;
-    for (size_t a = 0; a < ng; a++) dot += H[l * ng + a] * f->ew[f->order[s + a]];
-    tmp[l] = lam[l] > AIQ_CR2_EIG_TOL ? dot / sqrt(lam[l]) : 0.0;
-  }
-  for (size_t a = 0; a < ng; a++) {
-    double t = 0;
-    for (size_t l = 0; l < ng; l++) t += H[l * ng + a] * tmp[l];
-    r[a] = t;
-  }
+  /* A = V diag(f(lam)) V'; column l of V is H[l*ng .. l*ng+ng) */
+  for (size_t l = 0; l < ng; l++) lam[l] = lam[l] > AIQ_CR2_EIG_TOL ? 1.0 / sqrt(lam[l]) : 0.0;
+  for (size_t a = 0; a < ng; a++)
+    for (size_t b = 0; b <= a; b++) {
+      double t = 0;
+      for (size_t l = 0; l < ng; l++) t += H[l * ng + a] * lam[l] * H[l * ng + b];
+      A[a * ng + b] = A[b * ng + a] = t;
+    }
   goto done;
 nomem:
   rc = aiq_fail(o->err, AIINEQ_ERR_NOMEM, "fit: out of memory");
@@ -371,28 +376,67 @@ done:
   aiq_free(H);
   aiq_free(T);
   aiq_free(lam);
-  aiq_free(tmp);
   aiq_free(work);
   return rc;
 }
 
+/* All CR2 matrices: f->a2 holds A_g at offset f->a2off[g]. */
+static int cr2_prepare(aiineq_ols *o, fitwork *f) {
+  size_t total = 0, big = 0;
+  for (size_t c = 0; c < f->G; c++) {
+    size_t ng = f->start[c + 1] - f->start[c];
+    total += ng * ng;
+    if (ng > big) big = ng;
+  }
+  if (total > AIQ_CR2_MAX_ELEMS)
+    return aiq_fail(o->err, AIINEQ_ERR_SIZE,
+                    "fit: CR2 needs the square of each cluster's size in memory; clusters of up "
+                    "to %zu rows (sum of squares %zu) exceed the limit of %zu",
+                    big, total, (size_t)AIQ_CR2_MAX_ELEMS);
+  f->a2 = aiq_malloc_array(total ? total : 1, sizeof *f->a2);
+  f->a2off = aiq_malloc_array(f->G + 1, sizeof *f->a2off);
+  if (!f->a2 || !f->a2off) return aiq_fail(o->err, AIINEQ_ERR_NOMEM, "fit: out of memory");
+  f->a2off[0] = 0;
+  int rc = AIINEQ_OK;
+  for (size_t c = 0; c < f->G && rc == AIINEQ_OK; c++) {
+    size_t ng = f->start[c + 1] - f->start[c];
+    f->a2off[c + 1] = f->a2off[c] + ng * ng;
+    rc = cr2_matrix(o, f, c, f->a2 + f->a2off[c]);
+  }
+  return rc;
+}
+
+/* out[0..ng) = A_g v (v indexed like the cluster's rows). */
+static void cr2_apply(const fitwork *f, size_t c, const double *v, double *out) {
+  size_t ng = f->start[c + 1] - f->start[c];
+  const double *A = f->a2 + f->a2off[c];
+  for (size_t a = 0; a < ng; a++) {
+    double t = 0;
+    for (size_t b = 0; b < ng; b++) t += A[a * ng + b] * v[b];
+    out[a] = t;
+  }
+}
+
 /* Cluster-robust meat sum_g u_g u_g' with u_g = Xw_g' r_g, r_g = ew_g
- * (CR1) or the CR2-adjusted residuals. */
+ * (CR1) or the CR2-adjusted residuals A_g ew_g. */
 static int meat_cluster(aiineq_ols *o, const fitwork *f, double *M) {
   const size_t k = f->k;
   double *u = aiq_malloc_array(k, sizeof *u);
   double *r = aiq_malloc_array(f->nu, sizeof *r);
-  int rc = AIINEQ_OK;
-  if (!u || !r) {
-    rc = aiq_fail(o->err, AIINEQ_ERR_NOMEM, "fit: out of memory");
-    goto done;
+  double *e = aiq_malloc_array(f->nu, sizeof *e);
+  if (!u || !r || !e) {
+    aiq_free(u);
+    aiq_free(r);
+    aiq_free(e);
+    return aiq_fail(o->err, AIINEQ_ERR_NOMEM, "fit: out of memory");
   }
-  for (size_t c = 0; c < f->G && rc == AIINEQ_OK; c++) {
+  for (size_t c = 0; c < f->G; c++) {
     size_t s = f->start[c], ng = f->start[c + 1] - s;
+    for (size_t a = 0; a < ng; a++) e[a] = f->ew[f->order[s + a]];
     if (o->cov_type == AIINEQ_COV_CR2)
-      rc = cr2_adjust(o, f, c, r);
+      cr2_apply(f, c, e, r);
     else
-      for (size_t a = 0; a < ng; a++) r[a] = f->ew[f->order[s + a]];
+      memcpy(r, e, ng * sizeof *r);
     memset(u, 0, k * sizeof *u);
     for (size_t a = 0; a < ng; a++) {
       const double *x = f->xw + f->order[s + a] * k;
@@ -400,14 +444,78 @@ static int meat_cluster(aiineq_ols *o, const fitwork *f, double *M) {
     }
     add_outer(M, u, 1.0, k);
   }
-  if (rc == AIINEQ_OK && o->cov_type == AIINEQ_COV_CR1) {
+  if (o->cov_type == AIINEQ_COV_CR1) {
     double G = (double)f->G, n = (double)f->nu;
     double c = G / (G - 1.0) * (n - 1.0) / (n - (double)k);
     for (size_t a = 0; a < k * k; a++) M[a] *= c;
   }
-done:
   aiq_free(u);
   aiq_free(r);
+  aiq_free(e);
+  return AIINEQ_OK;
+}
+
+/* Bell-McCaffrey degrees of freedom of each coefficient under CR2
+ * (Satterthwaite, working model sigma^2 I in the weighted space):
+ * df_j = (tr Gam)^2 / ||Gam||_F^2 with Gam = Q'(I - H)Q, q_g = A_g Xw_g B e_j.
+ * With u_g = A_g Xw_g b_j, s_g = Xw_g' u_g and W = S'BS,
+ * Gam = diag(|u_g|^2) - W, so tr Gam = sum(|u_g|^2 - W_gg) and
+ * ||Gam||^2 = sum (|u_g|^2 - W_gg)^2 + tr(BPBP) - sum W_gg^2, P = SS'. */
+static int bm_df(aiineq_ols *o, const fitwork *f, double *df) {
+  const size_t k = f->k, G = f->G;
+  double *S = aiq_malloc_array(G * k, sizeof *S), *d = aiq_malloc_array(G, sizeof *d);
+  double *v = aiq_malloc_array(f->nu, sizeof *v), *u = aiq_malloc_array(f->nu, sizeof *u);
+  double *P = aiq_malloc_array(k * k, sizeof *P), *BP = aiq_malloc_array(k * k, sizeof *BP);
+  int rc = AIINEQ_OK;
+  if (!S || !d || !v || !u || !P || !BP) {
+    rc = aiq_fail(o->err, AIINEQ_ERR_NOMEM, "fit: out of memory");
+    goto done;
+  }
+  for (size_t j = 0; j < k; j++) {
+    for (size_t c = 0; c < G; c++) {
+      size_t s = f->start[c], ng = f->start[c + 1] - s;
+      for (size_t a = 0; a < ng; a++) { /* v = Xw_g b_j */
+        const double *x = f->xw + f->order[s + a] * k;
+        double t = 0;
+        for (size_t l = 0; l < k; l++) t += x[l] * f->B[l * k + j];
+        v[a] = t;
+      }
+      cr2_apply(f, c, v, u);
+      double *sg = S + c * k;
+      memset(sg, 0, k * sizeof *sg);
+      d[c] = 0;
+      for (size_t a = 0; a < ng; a++) {
+        const double *x = f->xw + f->order[s + a] * k;
+        for (size_t l = 0; l < k; l++) sg[l] += x[l] * u[a];
+        d[c] += u[a] * u[a];
+      }
+    }
+    memset(P, 0, k * k * sizeof *P);
+    double tr = 0, fro = 0;
+    for (size_t c = 0; c < G; c++) {
+      const double *sg = S + c * k;
+      add_outer(P, sg, 1.0, k);
+      double w = leverage(f->B, sg, k); /* s_g' B s_g */
+      tr += d[c] - w;
+      fro += (d[c] - w) * (d[c] - w) - w * w;
+    }
+    for (size_t a = 0; a < k; a++) /* BP = B P */
+      for (size_t b = 0; b < k; b++) {
+        double t = 0;
+        for (size_t l = 0; l < k; l++) t += f->B[a * k + l] * P[l * k + b];
+        BP[a * k + b] = t;
+      }
+    for (size_t a = 0; a < k; a++) /* tr(BP BP) */
+      for (size_t b = 0; b < k; b++) fro += BP[a * k + b] * BP[b * k + a];
+    df[j] = fro > 0 ? tr * tr / fro : NAN;
+  }
+done:
+  aiq_free(S);
+  aiq_free(d);
+  aiq_free(v);
+  aiq_free(u);
+  aiq_free(P);
+  aiq_free(BP);
   return rc;
 }
 
@@ -451,7 +559,9 @@ static int finish(aiineq_ols *o, aiq_ols_est *e, fitwork *f, int has_const) {
   if (o->cov_type == AIINEQ_COV_CLASSICAL) {
     for (size_t a = 0; a < k * k; a++) e->V[a] = e->sigma * e->sigma * f->B[a];
   } else {
-    rc = is_cluster_cov(o->cov_type) ? meat_cluster(o, f, M) : meat_hc(o, f, M);
+    if (o->cov_type == AIINEQ_COV_CR2) rc = cr2_prepare(o, f);
+    if (rc == AIINEQ_OK)
+      rc = is_cluster_cov(o->cov_type) ? meat_cluster(o, f, M) : meat_hc(o, f, M);
     if (rc == AIINEQ_OK) sandwich(f->B, M, k, e->V);
     for (size_t a = 0; a < k; a++) /* exact symmetry */
       for (size_t c = 0; c < a; c++)
@@ -470,13 +580,21 @@ static int finish(aiineq_ols *o, aiq_ols_est *e, fitwork *f, int has_const) {
   e->dist = dist;
   if (dist == AIINEQ_DIST_NORMAL)
     e->df_inf = INFINITY;
+  else if (dist == AIINEQ_DIST_BM)
+    e->df_inf = NAN; /* one per coefficient */
   else
     e->df_inf = is_cluster_cov(o->cov_type) ? (double)f->G - 1.0 : e->df_resid;
+  if (dist == AIINEQ_DIST_BM) {
+    rc = bm_df(o, f, e->df);
+    if (rc) return rc;
+  } else {
+    for (size_t j = 0; j < k; j++) e->df[j] = e->df_inf;
+  }
   for (size_t j = 0; j < k; j++) {
     double v = e->V[j * k + j];
     e->se[j] = v >= 0 ? sqrt(v) : NAN;
     e->t[j] = e->coef[j] / e->se[j];
-    e->p[j] = aiq_t_pvalue2(e->t[j], e->df_inf);
+    e->p[j] = aiq_t_pvalue2(e->t[j], e->df[j]);
   }
   return AIINEQ_OK;
 }
@@ -487,6 +605,9 @@ AIINEQ_API int aiineq_ols_fit(aiineq_ols *o) {
   if (is_cluster_cov(o->cov_type) && !o->g)
     return aiq_fail(o->err, AIINEQ_ERR_STATE,
                     "fit: cluster-robust covariance requested but no cluster ids set");
+  if (o->dist == AIINEQ_DIST_BM && o->cov_type != AIINEQ_COV_CR2)
+    return aiq_fail(o->err, AIINEQ_ERR_STATE,
+                    "fit: Bell-McCaffrey degrees of freedom (AIINEQ_DIST_BM) go with CR2 only");
   fitwork f;
   memset(&f, 0, sizeof f);
   aiq_ols_est *e = est_new(o->k);

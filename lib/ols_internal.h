@@ -15,6 +15,7 @@ enum { AIQ_DROP_Y, AIQ_DROP_X, AIQ_DROP_W, AIQ_DROP_G, AIQ_DROP_NREASONS };
 /* Estimates of one successful fit (all arrays of length k, V k*k). */
 typedef struct aiq_ols_est {
   double *coef, *se, *t, *p, *V;
+  double *df; /* degrees of freedom of each coefficient's reference t (Inf: normal) */
   double r2, r2_adj, ssr, sigma, df_resid, df_inf;
   size_t n_used, n_clusters, n_dropped, dropped[AIQ_DROP_NREASONS];
   int cov_type, dist; /* dist resolved to AIINEQ_DIST_T or _NORMAL */

@@ -17,6 +17,11 @@
  * Both economies are simulated side by side, so every draw is generated
  * and transformed once.
  *
+ * Threads (par.h).  Household loops run in parallel with aiq_par_threads(m)
+ * threads; every sum over households is cut into chunks that depend on N
+ * only, and every scatter into firms (value added, firm means) runs serially
+ * in household order, so results are bit-identical for any thread count.
+ *
  * Memory.  Per household the result keeps ability (8 bytes, shared), and per
  * economy four doubles and three int32 (44 bytes): 96 bytes.  Besides those,
  * only the argsort's index (8 bytes) and the sort and Gini buffers are
@@ -30,14 +35,6 @@
  * after the argsorts (32 bytes of scratch per household) and the Ginis (24)
  * have returned their buffers, so the peak allocation is 116 bytes per
  * household (84 + 32, during the second argsort).
- *
- * Threads (OpenMP, aiq_par_threads(m) of them; par.h).  Every loop over
- * households or firms is split across threads; sums are taken in chunks
- * fixed by N (and J), combined in chunk order, and the argsorts and Ginis
- * are the thread-independent ones of ineq_internal.h, so a solve gives the
- * same bits with any thread count.  Firm totals are summed per chunk into
- * nf = firm_chunks(N, J) rows of J partials (at most N/8 values, 3 bytes per
- * household), added row by row.
  */
 #include <math.h>
 #include <string.h>
@@ -85,38 +82,40 @@ static int sim_alloc(aiineq_result *r) {
   return AIINEQ_OK;
 }
 
-/* Mean and population standard deviation of x[0..n) (two passes, each
- * summed in the fixed chunks of par.h). */
+/* Thread number inside a parallel region (0 outside or in a serial build). */
+static inline int thread_id(void) {
+#ifdef _OPENMP
+  return omp_get_thread_num();
+#else
+  return 0;
+#endif
+}
+
+/* Mean and population standard deviation of x[0..n) (two passes), with the
+ * fixed chunking of par.h so the bits do not depend on nt. */
 static void mean_sd(const double *x, size_t n, int nt, double *mean, double *sd) {
+  double mu = aiq_par_sum(x, n, nt) / (double)n;
   size_t nc = aiq_par_nchunks(n);
   double part[AIQ_PAR_MAXCHUNKS];
-  double mu = aiq_par_sum(x, n, nt) / (double)n, ss = 0.0;
-#pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1 && nc > 1)
+#pragma omp parallel for num_threads(nt) schedule(static) if (nc > 1 && nt > 1)
   for (size_t c = 0; c < nc; c++) {
-    double t = 0.0;
+    double ss = 0.0;
     for (size_t i = aiq_par_lo(n, nc, c), hi = aiq_par_lo(n, nc, c + 1); i < hi; i++)
-      t += (x[i] - mu) * (x[i] - mu);
-    part[c] = t;
+      ss += (x[i] - mu) * (x[i] - mu);
+    part[c] = ss;
   }
+  double ss = 0.0;
   for (size_t c = 0; c < nc; c++) ss += part[c];
   *mean = mu;
   *sd = sqrt(ss / (double)n);
 }
 
-/* Rows of per-chunk firm partials: the household chunks of par.h, but at
- * most N / (8 J) of them, so the partials take at most N/8 values. */
-static size_t firm_chunks(size_t N, size_t J) {
-  size_t nc = aiq_par_nchunks(N), cap = N / (8 * J);
-  return nc < cap ? nc : cap < 1 ? 1 : cap;
-}
-
 /* Firms: productivity Phi_j and complementary assets K_j (same in both
  * economies). */
-static void firms(const aiineq_model *m, size_t J, int nt, double *phi, double *assets) {
+static void firms(const aiineq_model *m, size_t J, double *phi, double *assets) {
   uint64_t seed = (uint64_t)aiq_ipar(m, SEED);
   double alpha = aiq_par(m, ALPHA_PHI), sk = aiq_par(m, SIGMA_K), rho = aiq_par(m, RHO_PHIK);
   double rc = sqrt(1.0 - rho * rho);
-#pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1 && J >= AIQ_PAR_GRAIN)
   for (size_t j = 0; j < J; j++) {
     double u = ((double)j + 0.5) / (double)J, lane[4];
     aiq_rng_uniform4(seed, AIQ_STREAM_FIRMS, j, 0, lane);
@@ -155,12 +154,11 @@ typedef struct econ_in {
 } econ_in;
 
 /* Education and task of a household of ability a in one economy, from the
- * uniforms u_e, u_k (MODEL.md section 3, steps 2-3).  t (2K) is the calling
- * thread's scratch.
+ * uniforms u_e, u_k (MODEL.md section 3, steps 2-3).  t (2K) is scratch.
  * The task is the first k whose cumulative probability reaches u_k
  * (compared unnormalised: cumulative weight >= u_k times the total). */
-static void choose(const econ_in *in, size_t K, double a, double u_e, double u_k,
-                   double *restrict t, int *e_out, size_t *k_out) {
+static void choose(const econ_in *in, size_t K, double *restrict t, double a, double u_e,
+                   double u_k, int *e_out, size_t *k_out) {
   const double *restrict al = in->choice->alpha, *restrict bt = in->choice->beta;
   double mx0 = -INFINITY, mx1 = -INFINITY, s0 = 0.0, s1 = 0.0;
   for (size_t k = 0; k < K; k++) {
@@ -194,81 +192,71 @@ static void choose(const econ_in *in, size_t K, double a, double u_e, double u_k
  * economies' choices and log base wages.  scratch holds 2K doubles per
  * thread. */
 static void draw_households(const aiineq_model *m, aiineq_result *r, const econ_in in[2],
-                            int nt, double *scratch) {
+                            double *scratch, int nt) {
   size_t N = r->N, K = r->K;
   uint64_t seed = (uint64_t)aiq_ipar(m, SEED);
   double sa = aiq_par(m, SIGMA_A), be = aiq_par(m, BETA_E), sz = aiq_par(m, SIGMA_Z);
   double *eps_o = r->sim[AIINEQ_POST].capital_income, *eps_s = r->sim[AIINEQ_PRE].income;
-#pragma omp parallel num_threads(nt) if (nt > 1 && N >= AIQ_PAR_GRAIN)
+#pragma omp parallel num_threads(nt) if (nt > 1 && N > AIQ_PAR_GRAIN)
   {
-#ifdef _OPENMP
-  double *t = scratch + (size_t)omp_get_thread_num() * 2 * K;
-#else
-  double *t = scratch;
-#endif
+    double *t = scratch + (size_t)thread_id() * 2 * K;
 #pragma omp for schedule(static)
-  for (size_t i = 0; i < N; i++) {
-    double u0[4], u1[4];
-    aiq_rng_uniform4(seed, AIQ_STREAM_HOUSEHOLDS, i, 0, u0);
-    aiq_rng_uniform4(seed, AIQ_STREAM_HOUSEHOLDS, i, 1, u1);
-    double a = sa * aiq_norm_ppf(u0[0]), ez = aiq_norm_ppf(u0[3]);
-    r->ability[i] = a;
-    eps_s[i] = aiq_norm_ppf(u1[0]);
-    eps_o[i] = aiq_norm_ppf(u1[1]);
-    for (int s = 0; s < 2; s++) {
-      const econ_in *ei = &in[s];
-      aiq_sim *sm = &r->sim[s];
-      int e;
-      size_t k;
-      choose(ei, K, a, u0[1], u0[2], t, &e, &k);
-      size_t c = 2 * k + (size_t)e;
-      double q = ei->tech->c[k] * (a + be * e) + ei->tech->d[k];
-      double z = q + sz * ez;
-      double lb = ei->log_p[k] + ei->eq->mu[c] + ei->eq->r[c] * (z - ei->eq->mu[c]);
-      sm->wage[i] = lb; /* log b until wages are known */
-      sm->base_wage[i] = exp(lb);
-      sm->education[i] = e;
-      sm->task[i] = (int32_t)k;
+    for (size_t i = 0; i < N; i++) {
+      double u0[4], u1[4];
+      aiq_rng_uniform4(seed, AIQ_STREAM_HOUSEHOLDS, i, 0, u0);
+      aiq_rng_uniform4(seed, AIQ_STREAM_HOUSEHOLDS, i, 1, u1);
+      double a = sa * aiq_norm_ppf(u0[0]), ez = aiq_norm_ppf(u0[3]);
+      r->ability[i] = a;
+      eps_s[i] = aiq_norm_ppf(u1[0]);
+      eps_o[i] = aiq_norm_ppf(u1[1]);
+      for (int s = 0; s < 2; s++) {
+        const econ_in *ei = &in[s];
+        aiq_sim *sm = &r->sim[s];
+        int e;
+        size_t k;
+        choose(ei, K, t, a, u0[1], u0[2], &e, &k);
+        size_t c = 2 * k + (size_t)e;
+        double q = ei->tech->c[k] * (a + be * e) + ei->tech->d[k];
+        double z = q + sz * ez;
+        double lb = ei->log_p[k] + ei->eq->mu[c] + ei->eq->r[c] * (z - ei->eq->mu[c]);
+        sm->wage[i] = lb; /* log b until wages are known */
+        sm->base_wage[i] = exp(lb);
+        sm->education[i] = e;
+        sm->task[i] = (int32_t)k;
+      }
     }
-  }
   }
 }
 
 /* Ownership shares o_i (normalised) in place of eps_o. */
-static void ownership(const aiineq_model *m, aiineq_result *r, int nt, double *own) {
-  size_t N = r->N, nc = aiq_par_nchunks(N);
+static void ownership(const aiineq_model *m, aiineq_result *r, double *own, int nt) {
+  size_t N = r->N;
   double ma, sda;
   mean_sd(r->ability, N, nt, &ma, &sda);
   double top10 = aiq_par(m, TOP10), rho = aiq_par(m, RHO_OWN);
   double sigma_o = aiq_norm_ppf(0.9) - aiq_norm_ppf(1.0 - top10);
-  double rc = sqrt(1.0 - rho * rho), total = 0.0, part[AIQ_PAR_MAXCHUNKS];
-#pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1 && nc > 1)
-  for (size_t c = 0; c < nc; c++) {
-    double t = 0.0;
-    for (size_t i = aiq_par_lo(N, nc, c), hi = aiq_par_lo(N, nc, c + 1); i < hi; i++) {
-      double za = sda > 0.0 ? (r->ability[i] - ma) / sda : 0.0;
-      own[i] = exp(sigma_o * (rho * za + rc * own[i]));
-      t += own[i];
-    }
-    part[c] = t;
+  double rc = sqrt(1.0 - rho * rho);
+#pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1 && N > AIQ_PAR_GRAIN)
+  for (size_t i = 0; i < N; i++) {
+    double za = sda > 0.0 ? (r->ability[i] - ma) / sda : 0.0;
+    own[i] = exp(sigma_o * (rho * za + rc * own[i]));
   }
-  for (size_t c = 0; c < nc; c++) total += part[c];
-#pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1 && nc > 1)
+  double total = aiq_par_sum(own, N, nt);
+#pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1 && N > AIQ_PAR_GRAIN)
   for (size_t i = 0; i < N; i++) own[i] /= total;
 }
 
 /* Sorting indices of both economies, then ranks -> firms (equal blocks in
  * productivity order). */
-static int matching(const aiineq_model *m, aiineq_result *r, int nt, size_t *idx) {
+static int matching(const aiineq_model *m, aiineq_result *r, size_t *idx, int nt) {
   size_t N = r->N, J = r->J;
-  int par = nt > 1 && N >= AIQ_PAR_GRAIN;
   double rho = aiq_par(m, RHO_SORT), rc = sqrt(1.0 - rho * rho);
   double *eps_s = r->sim[AIINEQ_PRE].income;
   for (int s = 1; s >= 0; s--) { /* post first: the pre index overwrites eps_s */
     aiq_sim *sm = &r->sim[s];
     double mb, sdb;
     mean_sd(sm->wage, N, nt, &mb, &sdb);
-#pragma omp parallel for num_threads(nt) schedule(static) if (par)
+#pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1 && N > AIQ_PAR_GRAIN)
     for (size_t i = 0; i < N; i++) {
       double std_b = sdb > 0.0 ? (sm->wage[i] - mb) / sdb : 0.0;
       sm->income[i] = rho * std_b + rc * eps_s[i];
@@ -280,9 +268,10 @@ static int matching(const aiineq_model *m, aiineq_result *r, int nt, size_t *idx
     if (rcode) return rcode;
     sm->firm = aiq_malloc_array(N, sizeof *sm->firm);
     if (!sm->firm) return AIINEQ_ERR_NOMEM;
-#pragma omp parallel for num_threads(nt) schedule(static) if (par)
+    int32_t *firm = sm->firm;
+#pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1 && N > AIQ_PAR_GRAIN)
     for (size_t rank = 0; rank < N; rank++)
-      sm->firm[idx[rank]] = (int32_t)((uint64_t)rank * (uint64_t)J / (uint64_t)N);
+      firm[idx[rank]] = (int32_t)((uint64_t)rank * (uint64_t)J / (uint64_t)N);
   }
   return AIINEQ_OK;
 }
@@ -290,49 +279,37 @@ static int matching(const aiineq_model *m, aiineq_result *r, int nt, size_t *idx
 /* Firm scratch arrays, J each. */
 typedef struct firm_work {
   double *phi, *assets, *va, *cnt, *mlogb, *mlogw, *X, *factor;
-  size_t nf;     /* chunks of the firm sums (firm_chunks) */
-  double *part;  /* nf rows of 3J partials, used when nf > 1 */
 } firm_work;
 
 /* Output, value added, rent-shared wages, incomes and the statistics of
  * economy s (capital income is written later, see aiq_simulate). */
 static int wages_and_incomes(aiineq_model *m, aiineq_result *r, int s, const econ_in *in,
                              firm_work *f, const double *own, double *gtask, int nt) {
-  size_t N = r->N, K = r->K, J = r->J, nf = f->nf, nc = aiq_par_nchunks(N);
-  int par = nt > 1 && N >= AIQ_PAR_GRAIN;
+  size_t N = r->N, K = r->K, J = r->J;
   double be = aiq_par(m, BETA_E), xi = aiq_par(m, XI);
   const aiq_eq *eq = in->eq;
   const aiq_tech *tech = in->tech;
   aiq_sim *sm = &r->sim[s];
-  double *logb = sm->wage;
+  double *logb = sm->wage, *vadd = sm->income; /* income: scratch for y_i + g_i */
+  const double *phi = f->phi, *assets = f->assets;
+  const int32_t *firm = sm->firm, *task = sm->task, *edu = sm->education;
   /* AI value per unit of assets in task k: A eta chi x_k p_k S_k / n_k. */
   for (size_t k = 0; k < K; k++)
     gtask[k] = eq->n[k] > 0.0 ? tech->A * in->rents * m->x[k] * eq->p[k] * eq->S[k] / eq->n[k]
                               : 0.0;
-  for (size_t j = 0; j < J; j++) f->va[j] = f->cnt[j] = f->mlogb[j] = f->mlogw[j] = 0.0;
-  /* Firm totals: chunk c of the households adds into its own row of
-   * partials (row 0 is the totals themselves when nf == 1). */
-#pragma omp parallel for num_threads(nt) schedule(static) if (par && nf > 1)
-  for (size_t c = 0; c < nf; c++) {
-    double *va = nf > 1 ? f->part + c * 3 * J : f->va;
-    double *cnt = nf > 1 ? va + J : f->cnt, *mlogb = nf > 1 ? va + 2 * J : f->mlogb;
-    if (nf > 1)
-      for (size_t j = 0; j < 3 * J; j++) va[j] = 0.0;
-    for (size_t i = aiq_par_lo(N, nf, c), hi = aiq_par_lo(N, nf, c + 1); i < hi; i++) {
-      size_t j = (size_t)sm->firm[i], k = (size_t)sm->task[i];
-      double q = tech->c[k] * (r->ability[i] + be * sm->education[i]) + tech->d[k];
-      va[j] += eq->p[k] * f->phi[j] * exp(q) + f->assets[j] * gtask[k];
-      cnt[j] += 1.0;
-      mlogb[j] += logb[i];
-    }
+#pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1 && N > AIQ_PAR_GRAIN)
+  for (size_t i = 0; i < N; i++) {
+    size_t j = (size_t)firm[i], k = (size_t)task[i];
+    double q = tech->c[k] * (r->ability[i] + be * edu[i]) + tech->d[k];
+    vadd[i] = eq->p[k] * phi[j] * exp(q) + assets[j] * gtask[k];
   }
-  for (size_t c = 0; c < nf && nf > 1; c++) {
-    const double *row = f->part + c * 3 * J;
-    for (size_t j = 0; j < J; j++) {
-      f->va[j] += row[j];
-      f->cnt[j] += row[J + j];
-      f->mlogb[j] += row[2 * J + j];
-    }
+  /* Scatter into firms serially, in household order. */
+  for (size_t j = 0; j < J; j++) f->va[j] = f->cnt[j] = f->mlogb[j] = f->mlogw[j] = 0.0;
+  for (size_t i = 0; i < N; i++) {
+    size_t j = (size_t)firm[i];
+    f->va[j] += vadd[i];
+    f->cnt[j] += 1.0;
+    f->mlogb[j] += logb[i];
   }
   double va_total = 0.0;
   for (size_t j = 0; j < J; j++) va_total += f->va[j];
@@ -345,55 +322,28 @@ static int wages_and_incomes(aiineq_model *m, aiineq_result *r, int s, const eco
     lv[j] = log(f->va[j] / f->cnt[j]);
     f->factor[j] = exp(xi * (lv[j] - lvbar0));
   }
-  /* Wages, with the sums of wages and of log wages by education in the
-   * chunks of par.h and the firm sums of log wages in the nf firm chunks. */
-  double wsum = 0.0, lw_e[2] = {0.0, 0.0}, n_e[2] = {0.0, 0.0};
-  double wpart[AIQ_PAR_MAXCHUNKS][5];
-#pragma omp parallel num_threads(nt) if (par)
-  {
-#pragma omp for schedule(static)
-    for (size_t c = 0; c < nc; c++) {
-      double acc[5] = {0.0, 0.0, 0.0, 0.0, 0.0}; /* wsum, lw_e[0..1], n_e[0..1] */
-      for (size_t i = aiq_par_lo(N, nc, c), hi = aiq_par_lo(N, nc, c + 1); i < hi; i++) {
-        size_t j = (size_t)sm->firm[i];
-        int e = sm->education[i];
-        acc[1 + e] += logb[i] + xi * (lv[j] - lvbar0);
-        acc[3 + e] += 1.0;
-        sm->income[i] = sm->base_wage[i] * f->factor[j]; /* the wage, until logb is read */
-        acc[0] += sm->income[i];
-      }
-      for (int a = 0; a < 5; a++) wpart[c][a] = acc[a];
-    }
-#pragma omp for schedule(static)
-    for (size_t c = 0; c < nf; c++) {
-      double *mlogw = nf > 1 ? f->part + c * 3 * J : f->mlogw;
-      if (nf > 1)
-        for (size_t j = 0; j < J; j++) mlogw[j] = 0.0;
-      for (size_t i = aiq_par_lo(N, nf, c), hi = aiq_par_lo(N, nf, c + 1); i < hi; i++) {
-        size_t j = (size_t)sm->firm[i];
-        mlogw[j] += logb[i] + xi * (lv[j] - lvbar0);
-      }
-    }
+  double lw_e[2] = {0.0, 0.0}, n_e[2] = {0.0, 0.0};
+  for (size_t i = 0; i < N; i++) { /* log wages: by education and by firm */
+    size_t j = (size_t)firm[i];
+    double lw = logb[i] + xi * (lv[j] - lvbar0);
+    lw_e[edu[i]] += lw;
+    n_e[edu[i]] += 1.0;
+    f->mlogw[j] += lw;
   }
-  for (size_t c = 0; c < nf && nf > 1; c++)
-    for (size_t j = 0; j < J; j++) f->mlogw[j] += f->part[c * 3 * J + j];
-  for (size_t c = 0; c < nc; c++) {
-    wsum += wpart[c][0];
-    lw_e[0] += wpart[c][1];
-    lw_e[1] += wpart[c][2];
-    n_e[0] += wpart[c][3];
-    n_e[1] += wpart[c][4];
-  }
+  const double *factor = f->factor;
+  double *wage = sm->wage, *income = sm->income;
+  const double *base = sm->base_wage;
+#pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1 && N > AIQ_PAR_GRAIN)
+  for (size_t i = 0; i < N; i++) wage[i] = base[i] * factor[firm[i]]; /* overwrites log b */
+  double wsum = aiq_par_sum(wage, N, nt);
   double profits = va_total - wsum;
-#pragma omp parallel for num_threads(nt) schedule(static) if (par)
-  for (size_t i = 0; i < N; i++) {
-    sm->wage[i] = sm->income[i]; /* overwrites log b_i, no longer needed */
-    sm->income[i] = sm->wage[i] + own[i] * profits;
-  }
+#pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1 && N > AIQ_PAR_GRAIN)
+  for (size_t i = 0; i < N; i++) income[i] = wage[i] + own[i] * profits;
   sm->labour_share = wsum / va_total;
   sm->pi_total = profits;
   sm->profits = profits / (double)N;
-  sm->college_premium = lw_e[1] / n_e[1] - lw_e[0] / n_e[0];
+  sm->college_premium =
+      n_e[0] > 0.0 && n_e[1] > 0.0 ? lw_e[1] / n_e[1] - lw_e[0] / n_e[0] : NAN;
   if (s == AIINEQ_PRE) { /* m5: firm mean log w on (1, log v_j, firm mean log b) */
     for (size_t j = 0; j < J; j++) {
       f->X[j] = 1.0;
@@ -401,7 +351,7 @@ static int wages_and_incomes(aiineq_model *m, aiineq_result *r, int s, const eco
       f->mlogw[j] /= f->cnt[j];
     }
     if (ols_slope(f->X, f->mlogw, J, &r->moment[4]))
-      return aiq_fail(m->err, AIINEQ_ERR_NOMEM, "out of memory (moment m5, %zu firms)", J);
+      return aiq_fail(m->err, AIINEQ_ERR_NOMEM, "out of memory in the firm regression (m5)");
   }
   int rc = aiq_gini_plain_nt(sm->wage, N, &sm->wage_gini, nt);
   if (rc == AIINEQ_OK) rc = aiq_gini_plain_nt(sm->income, N, &sm->gini, nt);
@@ -419,18 +369,16 @@ static int wages_and_incomes(aiineq_model *m, aiineq_result *r, int s, const eco
 }
 
 int aiq_simulate(aiineq_model *m, const aiq_tech tech[2], aiineq_result *r) {
-  size_t N = r->N, J = r->J, K = r->K, nf = firm_chunks(N, J);
+  size_t N = r->N, J = r->J, K = r->K;
   int nt = aiq_par_threads(m);
   int rc = sim_alloc(r);
-  /* firm arrays (10 J) and, with several firm chunks, their partials (3 J
-   * each); per K: log p (2K), AI value per asset unit (K), and 2K of choice
-   * scratch per thread */
-  double *fbuf = aiq_malloc_array(J, (10 + (nf > 1 ? 3 * nf : 0)) * sizeof *fbuf);
-  double *kbuf = aiq_malloc_array(K, (3 + 2 * (size_t)nt) * sizeof *kbuf);
+  double *fbuf = aiq_malloc_array(J, 10 * sizeof *fbuf);
+  double *kbuf = aiq_malloc_array(K, 3 * sizeof *kbuf);
+  double *scratch = aiq_malloc_array((size_t)nt * 2 * K, sizeof *scratch);
   size_t *idx = NULL;
   aiq_choice ch[2] = {{0, NULL, NULL}, {0, NULL, NULL}};
   int held = (r->flags & AIINEQ_HOLD_BEHAVIOUR) != 0;
-  if (rc == AIINEQ_OK && (!fbuf || !kbuf)) rc = AIINEQ_ERR_NOMEM;
+  if (rc == AIINEQ_OK && (!fbuf || !kbuf || !scratch)) rc = AIINEQ_ERR_NOMEM;
   if (rc == AIINEQ_OK) rc = aiq_choice_init(&ch[0], m, &tech[0], &r->eq[0]);
   if (rc == AIINEQ_OK && !held) rc = aiq_choice_init(&ch[1], m, &tech[1], &r->eq[1]);
   if (rc) {
@@ -453,18 +401,18 @@ int aiq_simulate(aiineq_model *m, const aiq_tech tech[2], aiineq_result *r) {
   }
   double *gtask = kbuf + 2 * K;
   double *own = r->sim[AIINEQ_POST].capital_income;
-  draw_households(m, r, in, nt, kbuf + 3 * K);
-  ownership(m, r, nt, own);
+  draw_households(m, r, in, scratch, nt);
+  ownership(m, r, own, nt);
   idx = aiq_malloc_array(N, sizeof *idx);
-  rc = idx ? matching(m, r, nt, idx) : AIINEQ_ERR_NOMEM;
+  rc = idx ? matching(m, r, idx, nt) : AIINEQ_ERR_NOMEM;
   aiq_free(idx);
   if (rc) {
     rc = aiq_fail(m->err, rc, "out of memory ranking %zu households", N);
     goto done;
   }
-  firm_work f = {fbuf,         fbuf + J,     fbuf + 2 * J, fbuf + 3 * J, fbuf + 4 * J,
-                 fbuf + 5 * J, fbuf + 6 * J, fbuf + 9 * J, nf,           fbuf + 10 * J};
-  firms(m, J, nt, f.phi, f.assets);
+  firm_work f = {fbuf,         fbuf + J,     fbuf + 2 * J, fbuf + 3 * J,
+                 fbuf + 4 * J, fbuf + 5 * J, fbuf + 6 * J, fbuf + 9 * J};
+  firms(m, J, f.phi, f.assets);
   for (int s = 0; s < 2 && rc == AIINEQ_OK; s++)
     rc = wages_and_incomes(m, r, s, &in[s], &f, own, gtask, nt);
   if (rc) goto done;
@@ -475,11 +423,12 @@ int aiq_simulate(aiineq_model *m, const aiq_tech tech[2], aiineq_result *r) {
     rc = aiq_fail(m->err, AIINEQ_ERR_NOMEM, "out of memory simulating %zu households", N);
     goto done;
   }
-  double pi_pre = r->sim[AIINEQ_PRE].pi_total, pi_post = r->sim[AIINEQ_POST].pi_total;
-#pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1 && N >= AIQ_PAR_GRAIN)
+  double *cap0 = r->sim[AIINEQ_PRE].capital_income;
+  double pi0 = r->sim[AIINEQ_PRE].pi_total, pi1 = r->sim[AIINEQ_POST].pi_total;
+#pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1 && N > AIQ_PAR_GRAIN)
   for (size_t i = 0; i < N; i++) {
-    r->sim[AIINEQ_PRE].capital_income[i] = own[i] * pi_pre;
-    own[i] *= pi_post;
+    cap0[i] = own[i] * pi0;
+    own[i] *= pi1;
   }
   r->moment[2] = r->sim[AIINEQ_PRE].college_premium;
   r->moment[5] = r->sim[AIINEQ_POST].gini - r->sim[AIINEQ_PRE].gini;
@@ -488,5 +437,6 @@ done:
   aiq_choice_free(&ch[1]);
   aiq_free(fbuf);
   aiq_free(kbuf);
+  aiq_free(scratch);
   return rc;
 }

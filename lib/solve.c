@@ -254,21 +254,36 @@ AIINEQ_API int aiineq_result_equilibrium(const aiineq_result *r, int economy, co
   return AIINEQ_OK;
 }
 
-AIINEQ_API int aiineq_result_households(const aiineq_result *r, int economy, const char *field,
-                                        const double **data, size_t *len) {
+/* Look up a household field of either type: its array (NULL if the name is
+ * not a field of the wanted type) after the common argument checks. */
+static int household_field(const aiineq_result *r, int economy, const char *field,
+                           const void *data, const size_t *len, int want_int,
+                           const void **src) {
   if (!r) return AIINEQ_ERR_ARG;
   char *err = ((aiineq_result *)r)->err;
   if (!field || !data || !len) return aiq_fail(err, AIINEQ_ERR_ARG, "NULL argument");
   int rc = check_economy(r, economy);
   if (rc) return rc;
   const aiq_sim *s = &r->sim[economy];
-  const double *src = NULL;
-  if (strcmp(field, "ability") == 0) src = r->ability;
-  else if (strcmp(field, "base_wage") == 0) src = s->base_wage;
-  else if (strcmp(field, "wage") == 0) src = s->wage;
-  else if (strcmp(field, "capital_income") == 0) src = s->capital_income;
-  else if (strcmp(field, "income") == 0) src = s->income;
-  if (!src) return aiq_fail(err, AIINEQ_ERR_NAME, "unknown real household field '%s'", field);
+  const struct { const char *name; const void *p; int is_int; } fields[] = {
+      {"ability", r->ability, 0},          {"base_wage", s->base_wage, 0},
+      {"wage", s->wage, 0},                {"capital_income", s->capital_income, 0},
+      {"income", s->income, 0},            {"education", s->education, 1},
+      {"task", s->task, 1},                {"firm", s->firm, 1}};
+  for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+    if (fields[i].is_int == want_int && strcmp(field, fields[i].name) == 0) {
+      *src = fields[i].p;
+      return AIINEQ_OK;
+    }
+  return aiq_fail(err, AIINEQ_ERR_NAME, "unknown %s household field '%s'",
+                  want_int ? "integer" : "real", field);
+}
+
+AIINEQ_API int aiineq_result_households(const aiineq_result *r, int economy, const char *field,
+                                        const double **data, size_t *len) {
+  const void *src = NULL;
+  int rc = household_field(r, economy, field, data, len, 0, &src);
+  if (rc) return rc;
   *data = src;
   *len = r->N;
   return AIINEQ_OK;
@@ -277,17 +292,9 @@ AIINEQ_API int aiineq_result_households(const aiineq_result *r, int economy, con
 AIINEQ_API int aiineq_result_households_int(const aiineq_result *r, int economy,
                                             const char *field, const int32_t **data,
                                             size_t *len) {
-  if (!r) return AIINEQ_ERR_ARG;
-  char *err = ((aiineq_result *)r)->err;
-  if (!field || !data || !len) return aiq_fail(err, AIINEQ_ERR_ARG, "NULL argument");
-  int rc = check_economy(r, economy);
+  const void *src = NULL;
+  int rc = household_field(r, economy, field, data, len, 1, &src);
   if (rc) return rc;
-  const aiq_sim *s = &r->sim[economy];
-  const int32_t *src = NULL;
-  if (strcmp(field, "education") == 0) src = s->education;
-  else if (strcmp(field, "task") == 0) src = s->task;
-  else if (strcmp(field, "firm") == 0) src = s->firm;
-  if (!src) return aiq_fail(err, AIINEQ_ERR_NAME, "unknown integer household field '%s'", field);
   *data = src;
   *len = r->N;
   return AIINEQ_OK;

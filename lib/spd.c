@@ -1,18 +1,11 @@
 /*
- * spd.c -- LAPACK wrappers for symmetric positive-definite systems.  The
- * Fortran prototypes carry the hidden string-length argument that gfortran
- * appends for character arguments.
+ * spd.c -- LAPACK wrappers for symmetric positive-definite systems
+ * (prototypes in lapack.h).
  */
 #include <limits.h>
 
+#include "lapack.h"
 #include "spd.h"
-
-extern void dpotrf_(const char *uplo, const int *n, double *a, const int *lda, int *info,
-                    size_t uplo_len);
-extern void dpotri_(const char *uplo, const int *n, double *a, const int *lda, int *info,
-                    size_t uplo_len);
-extern void dposv_(const char *uplo, const int *n, const int *nrhs, double *a, const int *lda,
-                   double *b, const int *ldb, int *info, size_t uplo_len);
 
 int aiq_cholesky(double *a, size_t n) {
   if (n == 0 || n > INT_MAX) return -1;

@@ -36,10 +36,11 @@ abi-deps:
 	NO_INSTALL=$(NO_INSTALL) bash scripts/install-deps.sh $(ABI_TOOLS)
 
 # abidw reads the DWARF of the library as built by the ordinary rules (-g);
-# --headers-dir restricts the comparison to types reachable from include/.
+# --headers-dir with --drop-private-types keeps the layout of the opaque
+# handle structs (defined in lib/) out of the ABI: only what include/ shows.
 $(ABI_DUMP): $(SHLIB) $(HEADERS) | abi-deps
 	@mkdir -p $(@D)
-	abidw --headers-dir include --no-corpus-path --drop-undefined-syms \
+	abidw --headers-dir include --drop-private-types --no-corpus-path --drop-undefined-syms \
 	  --out-file $@ $(SHLIB)
 
 abi-check: $(ABI_DUMP)
@@ -49,4 +50,5 @@ abi-baseline: $(ABI_DUMP)
 	@mkdir -p $(dir $(ABI_BASELINE))
 	cp $(ABI_DUMP) $(ABI_BASELINE)
 	echo $(VERSION) > $(dir $(ABI_BASELINE))BASELINE_VERSION
+	bash scripts/abi-check.sh --constants > $(dir $(ABI_BASELINE))constants.txt
 	@echo "abi-baseline: wrote $(ABI_BASELINE) from $(SHLIB) ($(VERSION)); commit it"

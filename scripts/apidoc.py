@@ -19,7 +19,9 @@ Subcommands (standard library only; run with Debian's /usr/bin/python3):
 
 The format of a function section in docs/api.md:
 
-    ### aiineq_foo, aiineq_foo_free        (one or more names)
+    ### aiineq_foo, aiineq_foo_free — create and free a foo
+                                           (one or more names; the optional
+                                           text after " — " is the NAME line)
     ```c
     int aiineq_foo(...);                   (synopsis: every name declared)
     ```
@@ -52,10 +54,13 @@ class Section:
         self.tagline = ""     # optional summary after the names in the heading
 
 
-def parse_api(path=API_MD):
-    """Return (intro_paragraphs, chapters, sections, status_table)."""
-    with open(path, encoding="utf-8") as f:
-        lines = f.read().splitlines()
+def parse_api(path=API_MD, text=None):
+    """Return (intro_paragraphs, chapters, sections, status_table) of
+    docs/api.md (or of `text`)."""
+    if text is None:
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+    lines = text.splitlines()
     intro, chapters, sections, status = [], [], [], []
     chapter, sec, buf, in_code, code = None, None, [], False, []
 
@@ -231,7 +236,7 @@ def inline(md):
     out, pos = [], 0
     for m in re.finditer(r"`([^`]*)`", md):
         out.append(prose(md[pos:m.start()]))
-        out.append("\\fB" + code_esc(m.group(1)) + "\\fR")
+        out.append("\\fB\\%" + code_esc(m.group(1)) + "\\fR")
         pos = m.end()
     out.append(prose(md[pos:]))
     return "".join(out)
@@ -362,7 +367,7 @@ def man_page(sec, status, all_names, nodes):
         if ints:
             L += [".PP", "%s return%s \\fBAIINEQ_OK\\fR (0) on success and a negative "
                   "\\fBAIINEQ_ERR_*\\fR status on failure (see \\fBERRORS\\fR)." % (
-                      ", ".join("\\fB%s\\fR()" % n for n in ints),
+                      ", ".join("\\fB\\%%%s\\fR()" % n for n in ints),
                       "s" if len(ints) == 1 else "")]
         for n in others:
             t = rtypes.get(n, "")
@@ -390,7 +395,7 @@ def man_page(sec, status, all_names, nodes):
         for node in sorted({nodes[n] for n in known}):
             these = [n for n in known if nodes[n] == node]
             L += [".PP", "%s first appeared in aiineq %s (symbol version \\fB%s\\fR)." % (
-                ", ".join("\\fB%s\\fR()" % n for n in these), release_of(node), node)]
+                ", ".join("\\fB\\%%%s\\fR()" % n for n in these), release_of(node), node)]
     L += [".SH EXAMPLE"]
     if example:
         L += code_block(example)
@@ -404,7 +409,7 @@ def man_page(sec, status, all_names, nodes):
         for n in NAME_RE.findall(body):
             if n in all_names["*"] and n not in sec.names and n not in seealso:
                 seealso.append(n)
-    L += [".SH SEE ALSO", ",\n".join("\\fB%s\\fR(3)" % s for s in seealso)]
+    L += [".SH SEE ALSO", ",\n".join("\\fB\\%%%s\\fR(3)" % s for s in seealso)]
     return "\n".join(L) + "\n"
 
 
@@ -433,7 +438,7 @@ def overview_page(intro, chapters, sections, status):
     for ch in chapters:
         names = [n for s in sections if s.chapter == ch for n in s.names]
         if names:
-            L += [".TP", esc(ch), ",\n".join("\\fB%s\\fR(3)" % n for n in names)]
+            L += [".TP", esc(ch), ",\n".join("\\fB\\%%%s\\fR(3)" % n for n in names)]
     if status:
         L += [".SH RETURN VALUE", ".PP",
               "Fallible functions return an \\fBint\\fR status: \\fBAIINEQ_OK\\fR (0) "
@@ -453,7 +458,7 @@ def overview_page(intro, chapters, sections, status):
           "A Python binding (package \\fBaiineq\\fR, through ctypes) wraps the same "
           "functions; errors become exceptions carrying the status and the message.",
           ".SH SEE ALSO",
-          ",\n".join("\\fB%s\\fR(3)" % s.names[0] for s in sections)]
+          ",\n".join("\\fB\\%%%s\\fR(3)" % s.names[0] for s in sections)]
     return "\n".join(L) + "\n"
 
 
@@ -479,9 +484,8 @@ def cmd_man(outdir, lib=None):
     return 0
 
 
-def cmd_check(lib, mandir=None):
-    _, _, sections, _ = parse_api()
-    exported = exported_functions(lib)
+def section_problems(sections, exported):
+    """Problems of the sections against the exported function names."""
     documented = {}
     problems = []
     for s in sections:
@@ -506,6 +510,13 @@ def cmd_check(lib, mandir=None):
                             "and an example)" % (n, n))
     for n in sorted(set(documented) - set(exported)):
         print("apidoc: note: %s is documented but not exported (yet)" % n)
+    return problems
+
+
+def cmd_check(lib, mandir=None):
+    _, _, sections, _ = parse_api()
+    exported = exported_functions(lib)
+    problems = section_problems(sections, exported)
     if mandir:
         for n in sorted(exported):
             if not os.path.exists(os.path.join(mandir, n + ".3")):

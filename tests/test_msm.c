@@ -152,6 +152,14 @@ static void gls2(const double *w, double *b, double *ainv) {
   b[1] = ainv[2] * r0 + ainv[3] * r1;
 }
 
+/* The two-parameter estimate equals want to 1e-6. */
+static void check_estimate2(const aiineq_msm *e, const double *want) {
+  double b[2];
+  AIQ_ASSERT_OK(aiineq_msm_result(e, "estimate", b, 2));
+  AIQ_ASSERT_NEAR(b[0], want[0], 1e-6);
+  AIQ_ASSERT_NEAR(b[1], want[1], 1e-6);
+}
+
 static aiineq_msm *over_toy(lin *t) {
   aiineq_msm *e = NULL;
   AIQ_ASSERT_OK(aiineq_msm_new(&e, NULL));
@@ -168,12 +176,10 @@ START_TEST(test_overidentified) {
   aiineq_msm *e = over_toy(&t);
   AIQ_ASSERT_OK(aiineq_msm_set_algorithm(e, algs[_i]));
   AIQ_ASSERT_OK(aiineq_msm_estimate(e));
-  double w[4], bw[2], ainv[4], b[2], lam[8], cov[4], v;
+  double w[4], bw[2], ainv[4], lam[8], cov[4], v;
   for (int i = 0; i < 4; i++) w[i] = 1 / (se4[i] * se4[i]);
   gls2(w, bw, ainv);
-  AIQ_ASSERT_OK(aiineq_msm_result(e, "estimate", b, 2));
-  AIQ_ASSERT_NEAR(b[0], bw[0], 1e-6);
-  AIQ_ASSERT_NEAR(b[1], bw[1], 1e-6);
+  check_estimate2(e, bw);
   /* Lambda = (A'WA)^-1 A'W */
   AIQ_ASSERT_OK(aiineq_msm_result(e, "lambda", lam, 8));
   for (int p = 0; p < 2; p++)
@@ -207,9 +213,7 @@ START_TEST(test_overidentified) {
   AIQ_ASSERT_OK(aiineq_msm_estimate(e));
   double ones[4] = {1, 1, 1, 1}, bo[2], ao[4];
   gls2(ones, bo, ao);
-  AIQ_ASSERT_OK(aiineq_msm_result(e, "estimate", b, 2));
-  AIQ_ASSERT_NEAR(b[0], bo[0], 1e-6);
-  AIQ_ASSERT_NEAR(b[1], bo[1], 1e-6);
+  check_estimate2(e, bo);
   AIQ_ASSERT_OK(aiineq_msm_result(e, "cov", cov, 4));
   for (int p = 0; p < 2; p++)
     for (int q = 0; q < 2; q++) {
@@ -227,8 +231,7 @@ START_TEST(test_overidentified) {
   for (int i = 0; i < 4; i++) W[i * 5] = w[i];
   AIQ_ASSERT_OK(aiineq_msm_set_weight_matrix(e, W, 4));
   AIQ_ASSERT_OK(aiineq_msm_estimate(e));
-  AIQ_ASSERT_OK(aiineq_msm_result(e, "estimate", b, 2));
-  AIQ_ASSERT_NEAR(b[0], bw[0], 1e-6);
+  check_estimate2(e, bw);
 
   /* Efficient W from a caller covariance diag(se^2)*4: same estimate,
    * covariance four times (A'WA)^-1. */
@@ -237,15 +240,13 @@ START_TEST(test_overidentified) {
   AIQ_ASSERT_OK(aiineq_msm_set_moment_cov(e, Om, 4));
   AIQ_ASSERT_OK(aiineq_msm_set_weighting(e, AIINEQ_MSM_W_EFFICIENT));
   AIQ_ASSERT_OK(aiineq_msm_estimate(e));
-  AIQ_ASSERT_OK(aiineq_msm_result(e, "estimate", b, 2));
-  AIQ_ASSERT_NEAR(b[0], bw[0], 1e-6);
-  AIQ_ASSERT_NEAR(b[1], bw[1], 1e-6);
+  check_estimate2(e, bw);
   AIQ_ASSERT_OK(aiineq_msm_result(e, "cov", cov, 4));
   for (int i = 0; i < 4; i++) AIQ_ASSERT_NEAR(cov[i], 4 * ainv[i], 1e-8 * fabs(ainv[0]));
   AIQ_ASSERT_OK(aiineq_msm_stat(e, "j_stat", &v));
   AIQ_ASSERT_NEAR(v, jw / 4, 1e-8 * jw);
 
-  /* Dropping moment 3 (index 2) leaves an exactly... over-identified 3x2. */
+  /* Dropping moment 3 (index 2) leaves an over-identified 3 x 2 problem. */
   size_t keep[3] = {0, 1, 3};
   AIQ_ASSERT_OK(aiineq_msm_select_moments(e, keep, 3));
   AIQ_ASSERT_OK(aiineq_msm_estimate(e));

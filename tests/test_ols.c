@@ -158,6 +158,21 @@ static void synthetic_vs_statsmodels(int weighted) {
             weighted ? REF_WLS_PT_CR2 : REF_OLS_PT_CR2);
   AIQ_ASSERT_NEAR(stat(o, "df_inference"), 5, 0);
   AIQ_ASSERT_NEAR(stat(o, "dist"), AIINEQ_DIST_T, 0);
+  /* Bell-McCaffrey degrees of freedom, against the definition in numpy */
+  check_cov(o, AIINEQ_COV_CR2, AIINEQ_DIST_BM, weighted ? REF_WLS_SE_CR2 : REF_OLS_SE_CR2,
+            weighted ? REF_WLS_PBM : REF_OLS_PBM);
+  double df[KSYN];
+  AIQ_ASSERT_OK(aiineq_ols_get_df(o, df, KSYN));
+  for (int j = 0; j < KSYN; j++) ASSERT_REL(df[j], (weighted ? REF_WLS_BMDF : REF_OLS_BMDF)[j], 1e-10);
+  ck_assert(isnan(stat(o, "df_inference")));
+  /* BM degrees of freedom belong to CR2 */
+  AIQ_ASSERT_OK(aiineq_ols_set_cov(o, AIINEQ_COV_CR1));
+  AIQ_ASSERT_STATUS(aiineq_ols_fit(o), AIINEQ_ERR_STATE);
+  AIQ_ASSERT_OK(aiineq_ols_set_dist(o, AIINEQ_DIST_AUTO));
+  AIQ_ASSERT_OK(aiineq_ols_fit(o));
+  AIQ_ASSERT_OK(aiineq_ols_get_df(o, df, KSYN));
+  ck_assert(isinf(df[0]) && isinf(df[2]));
+  AIQ_ASSERT_STATUS(aiineq_ols_get_df(o, df, 2), AIINEQ_ERR_SIZE);
   aiineq_ols_free(o);
 }
 
@@ -297,6 +312,7 @@ START_TEST(test_errors) {
   AIQ_ASSERT_OK(aiineq_ols_set_data(o, y, X, NSYN, KSYN));
   AIQ_ASSERT_STATUS(aiineq_ols_set_cov(o, 7), AIINEQ_ERR_RANGE);
   AIQ_ASSERT_STATUS(aiineq_ols_set_dist(o, -1), AIINEQ_ERR_RANGE);
+  AIQ_ASSERT_STATUS(aiineq_ols_set_dist(o, 4), AIINEQ_ERR_RANGE);
   AIQ_ASSERT_STATUS(aiineq_ols_set_name(o, 3, "x"), AIINEQ_ERR_RANGE);
   AIQ_ASSERT_STATUS(aiineq_ols_set_weights(o, w, NSYN - 1), AIINEQ_ERR_SIZE);
   /* zero and negative weights are rejected, naming the row */

@@ -3,21 +3,26 @@
  * parameters, the block structure of Lambda), the Shapley decomposition of
  * Delta Gini, the regime boundary and map, and the paper's findings
  * (MODEL.md sections 5-6).  A smaller economy (20000 households, 200
- * firms) keeps the suite fast; the findings hold there too.
+ * firms; 4000 and 40 with AIQ_TEST_SMALL except for the estimation tests)
+ * keeps the suite fast; the findings hold there too.
  */
 #include <string.h>
 
 #include "testutil.h"
 
-#define NW 20000
-
-static aiineq_model *small_model(void) {
+/* An economy of nw households and nw / 100 firms. */
+static aiineq_model *sized_model(size_t nw) {
   aiineq_model *m = NULL;
   AIQ_ASSERT_OK(aiineq_model_new(&m));
-  AIQ_ASSERT_OK(aiineq_model_set_int(m, "n_workers", NW));
-  AIQ_ASSERT_OK(aiineq_model_set_int(m, "n_firms", NW / 100));
+  AIQ_ASSERT_OK(aiineq_model_set_int(m, "n_workers", (int64_t)nw));
+  AIQ_ASSERT_OK(aiineq_model_set_int(m, "n_firms", (int64_t)nw / 100));
   return m;
 }
+
+/* 20000 households, 4000 under AIQ_TEST_SMALL (valgrind).  The estimation
+ * tests keep 20000: recovery to 1e-10 and the ranking of the chi row need
+ * the finer simulation. */
+static aiineq_model *small_model(void) { return sized_model(aiq_test_size(20000, 4000)); }
 
 static double solve_stat(aiineq_model *m, unsigned flags, const char *name) {
   aiineq_result *r = NULL;
@@ -35,7 +40,7 @@ static const char *names6[6] = {"theta", "h_ai", "beta_e", "c0", "xi", "chi"};
 START_TEST(test_recovery) {
   const double b0[6] = {0.22, 0.95, 0.30, 0.66, 0.12, 0.40};
   const double lo[6] = {0.0, 0.2, 0.05, 0.1, 0.0, 0.0}, hi[6] = {0.6, 2.0, 0.8, 1.5, 0.5, 1.5};
-  aiineq_model *m = small_model();
+  aiineq_model *m = sized_model(20000);
   for (int p = 0; p < 6; p++) AIQ_ASSERT_OK(aiineq_model_set_double(m, names6[p], b0[p]));
   aiineq_result *r = NULL;
   double t[6], se[6];
@@ -81,7 +86,7 @@ END_TEST
  * by m6 alone (its column of G is zero except in m6), so the rows theta..xi
  * have zero weight on m6 and the chi row carries about 12 on m6. */
 START_TEST(test_lambda_blocks) {
-  aiineq_model *m = small_model();
+  aiineq_model *m = sized_model(20000);
   aiineq_msm *e = NULL;
   AIQ_ASSERT_OK(aiineq_msm_new(&e, m));
   const double b[6] = {0.19, 0.89, 0.27, 0.63, 0.10, 0.37};
@@ -107,6 +112,15 @@ START_TEST(test_lambda_blocks) {
   ck_assert_msg(mx > 5e-4 && mx < 4e-3, "max |dDG0| per s.e. = %g", mx);
   /* chi raises Delta Gini under eta0 too */
   ck_assert(db[5] > 0);
+  /* the boundary xi* at eta1: more asset rents (chi) or a higher m6 target
+   * need more rent sharing; xi itself is overridden by the root search */
+  AIQ_ASSERT_OK(aiineq_msm_boundary_sensitivity(e, "eta", 0.75, "xi", 0.0, 1.0, d, 6, db, 6));
+  AIQ_ASSERT_NEAR(db[4], 0, 0);
+  ck_assert(db[5] > 0 && d[5] > 0);
+  for (int p = 0; p < 6; p++) ck_assert(isfinite(db[p]));
+  AIQ_ASSERT_STATUS(aiineq_msm_boundary_sensitivity(e, "eta", 0.25, "xi", 0.0, 1.0, d, 6, NULL, 0),
+                    AIINEQ_ERR_DEGENERATE);
+  ck_assert(strstr(aiineq_msm_errmsg(e), "no sign change") != NULL);
   AIQ_ASSERT_STATUS(aiineq_msm_stat_sensitivity_named(e, "delta_gini", "eta", 1.5, d, 6, NULL, 0),
                     AIINEQ_ERR_RANGE);
   AIQ_ASSERT_STATUS(aiineq_msm_stat_sensitivity_named(e, "delta_gini", "etta", 0.2, d, 6, NULL, 0),
@@ -236,6 +250,36 @@ START_TEST(test_map) {
 }
 END_TEST
 
+/* Lerman-Yitzhaki: wages and capital income before and after; the
+ * contributions add up to the economy's Gini, which equals the solver's. */
+START_TEST(test_sources) {
+  aiineq_model *m = small_model();
+  aiineq_result *r = NULL;
+  AIQ_ASSERT_OK(aiineq_solve(m, &r));
+  const char *gname[2] = {"gini_pre", "gini_post"};
+  double cap_share[2];
+  for (int ec = 0; ec < 2; ec++) {
+    double sh[2], gs[2], co[2], ct[2], g, gsolver;
+    AIQ_ASSERT_OK(aiineq_source_decomposition(r, ec, sh, gs, co, ct, 2, &g));
+    AIQ_ASSERT_OK(aiineq_result_stat(r, gname[ec], &gsolver));
+    AIQ_ASSERT_NEAR(g, gsolver, 1e-12);
+    AIQ_ASSERT_NEAR(ct[0] + ct[1], g, 1e-12);
+    AIQ_ASSERT_NEAR(sh[0] + sh[1], 1, 1e-12);
+    for (int s = 0; s < 2; s++) AIQ_ASSERT_NEAR(ct[s], sh[s] * gs[s] * co[s], 1e-14);
+    ck_assert(gs[1] > gs[0]); /* ownership is more concentrated than wages */
+    ck_assert(co[0] > 0 && co[0] <= 1 && co[1] > 0 && co[1] <= 1);
+    cap_share[ec] = sh[1];
+  }
+  ck_assert(cap_share[1] > cap_share[0]); /* AI shifts income toward capital */
+  double a[2];
+  AIQ_ASSERT_STATUS(aiineq_source_decomposition(r, 2, a, a, a, NULL, 2, a), AIINEQ_ERR_RANGE);
+  AIQ_ASSERT_STATUS(aiineq_source_decomposition(r, 0, a, a, a, NULL, 3, a), AIINEQ_ERR_SIZE);
+  AIQ_ASSERT_STATUS(aiineq_source_decomposition(NULL, 0, a, a, a, NULL, 2, a), AIINEQ_ERR_ARG);
+  aiineq_result_free(r);
+  aiineq_model_free(m);
+}
+END_TEST
+
 Suite *aiq_suite_regime(void) {
   Suite *s = suite_create("regime");
   TCase *tc = tcase_create("model");
@@ -245,6 +289,7 @@ Suite *aiq_suite_regime(void) {
   tcase_add_test(tc, test_shapley);
   tcase_add_test(tc, test_boundary);
   tcase_add_test(tc, test_map);
+  tcase_add_test(tc, test_sources);
   suite_add_tcase(s, tc);
   return s;
 }

@@ -28,7 +28,8 @@ from .ols import OLS, t_pvalue  # noqa: E402
 from .ineq import Distribution, gini  # noqa: E402
 from .oews import Exposure, Oews, Panel, outcome_name  # noqa: E402
 from .msm import Estimator, chi2_sf  # noqa: E402
-from .regime import regime_boundary, regime_map, shapley_channels  # noqa: E402
+from .regime import (regime_boundary, regime_map, shapley_channels,  # noqa: E402
+                     source_decomposition)
 
 
 def version():
@@ -53,4 +54,4 @@ __all__ = ["Model", "ParamInfo", "parameters", "Result", "solve", "moment_target
            "HOLD_COMPRESSION", "HOLD_BEHAVIOUR", "HOLD_PRICES", "HOLD_ASSET_RENTS",
            "N_MOMENTS", "OLS", "t_pvalue", "Estimator", "chi2_sf",
            "Distribution", "gini", "Oews", "Exposure", "Panel", "outcome_name",
-           "shapley_channels", "regime_boundary", "regime_map"]
+           "shapley_channels", "regime_boundary", "regime_map", "source_decomposition"]

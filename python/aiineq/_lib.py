@@ -87,6 +87,7 @@ API = {
     "aiineq_ols_fit": (c_int, [H]),
     "aiineq_ols_get_coef": (c_int, [H, D, D, D, D, c_size_t]),
     "aiineq_ols_get_vcov": (c_int, [H, D, c_size_t]),
+    "aiineq_ols_get_df": (c_int, [H, D, c_size_t]),
     "aiineq_ols_get_stat": (c_int, [H, c_char_p, D]),
     "aiineq_ols_get_name": (c_int, [H, c_size_t, P(c_char_p)]),
     "aiineq_t_pvalue": (c_int, [c_double, c_double, D]),
@@ -126,6 +127,8 @@ API = {
                                             D, c_size_t]),
     "aiineq_msm_stat_sensitivity_named": (c_int, [H, c_char_p, c_char_p, c_double, D,
                                                   c_size_t, D, c_size_t]),
+    "aiineq_msm_boundary_sensitivity": (c_int, [H, c_char_p, c_double, c_char_p, c_double,
+                                                c_double, D, c_size_t, D, c_size_t]),
     "aiineq_msm_model": (c_int, [H, HP]),
     "aiineq_chi2_sf": (c_int, [c_double, c_double, D]),
     # ---- aiineq_regime.h: Shapley decomposition, regime boundary and map ----
@@ -134,6 +137,7 @@ API = {
                                        c_double, D, P(c_int), D, REGIME_PROGRESS_FN, c_void_p]),
     "aiineq_regime_map": (c_int, [H, c_char_p, D, c_size_t, c_char_p, D, c_size_t, D, c_size_t,
                                   REGIME_PROGRESS_FN, c_void_p]),
+    "aiineq_source_decomposition": (c_int, [H, c_int, D, D, D, D, c_size_t, D]),
     # ---- aiineq_oews.h: OEWS and exposure readers, occupation panel ----
     "aiineq_exposure_counts": (c_int, [H, SZ, SZ, SZ]),
     "aiineq_exposure_errmsg": (c_char_p, [H]),
@@ -183,6 +187,7 @@ for _name, _fn in CALLBACKS.items():
     CTYPES[_name] = _fn
 
 SONAME = "libaiineq.so.0"
+ABI_MAJOR = 0            # the SONAME's number: the binding's table matches it
 
 
 def _candidates(path):
@@ -225,6 +230,15 @@ class Library:
                               "(make), install it (libaiineq0), or set AIINEQ_LIBRARY to "
                               "the path of %s." % ("; ".join(tried), SONAME))
         self.missing = []
+        try:
+            number = self.dll.aiineq_version_number
+            number.restype = c_uint
+            found = number()
+        except AttributeError:
+            found = None
+        if found is None or found // 10000 != ABI_MAJOR:
+            raise ImportError("aiineq: %s is not libaiineq with ABI %d (version number %s)"
+                              % (self.path, ABI_MAJOR, found))
         for name, (restype, argtypes) in API.items():
             try:
                 f = getattr(self.dll, name)

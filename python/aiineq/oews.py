@@ -127,6 +127,20 @@ class Panel(_Table):
         """(values, statuses) of "exposure", "major" or "<field>_from/_to"."""
         return self._column("get_column", name, len(self))
 
+    def simulate(self, model, topcode_ratio=208000 / 53490, min_households=1, truth=True):
+        """The model's version of this panel (MODEL.md section 7): its
+        occupations become the tasks of a copy of `model`, solved before and
+        after AI.  Returns (wages, truth): panels of simulated wages (top-coded
+        at topcode_ratio times the baseline mean, 0: never) and of the
+        within-task compression alone (None unless truth)."""
+        wages = Panel()
+        tr = Panel() if truth else None
+        st = lib().panel_simulate(self.ptr, model.ptr, float(topcode_ratio),
+                                  int(min_households), wages.ptr,
+                                  tr.ptr if tr is not None else None)
+        raise_for(st, "aiineq_panel_simulate", lib().panel_errmsg, wages.ptr)
+        return wages, tr
+
     def regress(self, outcome="log_wage", control_wage=False, major_fe=False,
                 weights=False, cov="HC1"):
         """Regress the change in `outcome` (log_wage, log_emp, log_p90_p10,

@@ -7,7 +7,7 @@ from ._lib import Wrapped, lib, new_handle, raise_for
 
 COV = {"classical": 0, "nonrobust": 0, "HC0": 1, "HC1": 2, "HC2": 3, "HC3": 4, "CR1": 5,
        "cluster": 5, "CR2": 6}
-DIST = {"auto": 0, "t": 1, "normal": 2}
+DIST = {"auto": 0, "t": 1, "normal": 2, "bm": 3}
 STATS = ("n", "k", "n_clusters", "df_resid", "df_inference", "r2", "r2_adj", "ssr",
          "sigma", "n_dropped", "dropped_outcome", "dropped_regressor", "dropped_weight",
          "dropped_cluster", "cov_type", "dist")
@@ -83,7 +83,8 @@ class OLS(Wrapped):
         return self
 
     def set_dist(self, dist):
-        """"auto" (statsmodels' default), "t" or "normal"."""
+        """"auto" (statsmodels' default), "t", "normal" or "bm" (CR2 with
+        Bell-McCaffrey degrees of freedom per coefficient)."""
         code = DIST[dist] if isinstance(dist, str) else int(dist)
         self._check(lib().ols_set_dist(self.ptr, code), "aiineq_ols_set_dist")
         return self
@@ -102,6 +103,13 @@ class OLS(Wrapped):
     se = property(lambda self: self.coefficients()[1])
     t = property(lambda self: self.coefficients()[2])
     p = property(lambda self: self.coefficients()[3])
+
+    @property
+    def df(self):
+        """Degrees of freedom of each coefficient's t reference (inf: normal)."""
+        buf = _arrays.doubles_out(self.k)
+        self._check(lib().ols_get_df(self.ptr, buf, self.k), "aiineq_ols_get_df")
+        return _arrays.result(buf)
 
     @property
     def vcov(self):

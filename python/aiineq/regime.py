@@ -7,6 +7,7 @@ from . import _arrays
 from ._lib import REGIME_PROGRESS_FN, lib, raise_for
 
 CHANNELS = ("compression", "behaviour", "prices", "asset_rents")
+SOURCES = ("wages", "capital")
 FOUND, NO_SIGN_CHANGE = 0, 1
 
 
@@ -70,4 +71,19 @@ def regime_map(model, px, x, py, y, progress=None):
     return _arrays.matrix(out, ny, nx)
 
 
-__all__ = ["shapley_channels", "regime_boundary", "regime_map", "CHANNELS"]
+def source_decomposition(result, economy=1):
+    """Lerman-Yitzhaki decomposition of the income Gini of one economy of a
+    Result into wages and capital income: dict(gini, share, gini_s, corr,
+    contrib), the last four as {source: value}; sum of contrib = gini."""
+    from .solve import _economy
+    n = len(SOURCES)
+    outs = [_arrays.doubles_out(n) for _ in range(4)]
+    g = c_double()
+    raise_for(lib().source_decomposition(result.ptr, _economy(economy), *outs, n, byref(g)),
+              "aiineq_source_decomposition")
+    parts = [dict(zip(SOURCES, list(o))) for o in outs]
+    return dict(zip(("share", "gini_s", "corr", "contrib"), parts), gini=g.value)
+
+
+__all__ = ["shapley_channels", "regime_boundary", "regime_map", "source_decomposition",
+           "CHANNELS", "SOURCES"]

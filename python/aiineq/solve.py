@@ -107,6 +107,13 @@ class Result(Wrapped):
         return _arrays.view(p, n.value, self._h)
 
 
+    def source_decomposition(self, economy=POST):
+        """Gini of income by source (wages, capital): see
+        aiineq.regime.source_decomposition."""
+        from .regime import source_decomposition
+        return source_decomposition(self, economy)
+
+
 def solve(model, flags=0):
     """Solve `model` (a Model): same as model.solve(flags)."""
     return model.solve(flags)

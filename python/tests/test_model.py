@@ -1,6 +1,7 @@
 """The model handle through the binding: the same reference values as
 tests/test_model.c, exceptions for bad input, lifetime and leaks."""
 import ctypes
+import ctypes.util
 import gc
 import math
 import os
@@ -34,6 +35,7 @@ def malloc_in_use():
 class TestCore(unittest.TestCase):
     def test_version(self):
         self.assertEqual(aiineq.version(), "0.1.0")
+        self.assertEqual(aiineq.__version__, aiineq.version())
         self.assertEqual(_lib.lib().version_number(), 100)
 
     def test_strerror(self):
@@ -157,6 +159,8 @@ class TestLifetime(unittest.TestCase):
         live0 = _lib.Handle.live
         for _ in range(200):            # warm up caches and allocator pools
             aiineq.Model().copy()
+            aiineq.OLS([1.0, 2.0, 4.0], [[1, 0], [1, 1], [1, 2]]).fit()
+            aiineq.Distribution([1.0, 2.0, 4.0]).gini()
         gc.collect()
         before = malloc_in_use()
         for i in range(10000):
@@ -168,6 +172,10 @@ class TestLifetime(unittest.TestCase):
                 c = m.copy()
                 c.eta = 0.3
                 del m, c
+            if _lib.lib().has("dist_new") and _lib.lib().has("ols_new"):
+                with aiineq.Distribution([1.0, 2.0, 4.0]) as d:
+                    d.gini()
+                aiineq.OLS([1.0, 2.0, 4.0], [[1, 0], [1, 1], [1, 2]]).fit()
         gc.collect()
         grown = malloc_in_use() - before
         self.assertEqual(_lib.Handle.live, live0)
@@ -198,6 +206,9 @@ class TestLoader(unittest.TestCase):
         self.assertEqual(lib.version_number(), 100)
         with self.assertRaises(ImportError):
             _lib.Library("/nonexistent/libaiineq.so.0")
+        with self.assertRaises(ImportError) as cm:       # a library, but not aiineq
+            _lib.Library(ctypes.util.find_library("m"))
+        self.assertIn("not libaiineq", str(cm.exception))
         self.assertEqual(aiineq.library_path(), path)   # a failed load changes nothing
 
 

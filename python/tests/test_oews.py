@@ -71,6 +71,15 @@ class TestReaders(unittest.TestCase):
             np.testing.assert_allclose(r.se, ref.bse, rtol=1e-9)
             self.assertEqual(r.n, ok.sum())
         self.assertTrue(math.isfinite(x[code[:7]]))
+        if aiineq._lib.lib().has("panel_simulate"):
+            sim, truth = p.simulate(aiineq.Model(n_workers=20000, n_firms=200))
+            self.assertEqual(len(sim), n)
+            self.assertEqual(sim.occupation(0), p.occupation(0))
+            with sim.regress("log_wage", cov="HC1") as r:
+                self.assertTrue(math.isfinite(r.coef[1]))
+            # the truth panel keeps employment: no change in log employment
+            e0, e1 = truth.column("tot_emp_from")[0], truth.column("tot_emp_to")[0]
+            self.assertEqual(list(e0), list(e1))
         self.assertEqual(aiineq.outcome_name(0) != "", True)
 
 

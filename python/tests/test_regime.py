@@ -40,6 +40,20 @@ class TestRegime(unittest.TestCase):
         m0.theta = 0.0
         self.assertEqual(aiineq.shapley_channels(m0)["contrib"]["compression"], 0.0)
 
+    @needs("source_decomposition")
+    def test_source_decomposition(self):
+        with small() as m, m.solve() as r:
+            for eco, g in ((aiineq.PRE, r.gini_pre), (aiineq.POST, r.gini_post)):
+                d = r.source_decomposition(eco)
+                self.assertAlmostEqual(d["gini"], g, delta=1e-12)
+                self.assertAlmostEqual(sum(d["contrib"].values()), g, delta=1e-12)
+                self.assertAlmostEqual(sum(d["share"].values()), 1.0, delta=1e-12)
+                # independently: the wage share is total wages over total income
+                w, y = r.households("wage", eco), r.households("income", eco)
+                self.assertAlmostEqual(d["share"]["wages"], sum(w) / sum(y), delta=1e-9)
+            with self.assertRaises(aiineq.ArgumentError):
+                r.source_decomposition(5)
+
     def test_boundary_is_a_root(self):
         m = small()
         roots, found, at = aiineq.regime_boundary(m, "eta", [0.75], "xi", 0.0, 0.5, tol=1e-7)

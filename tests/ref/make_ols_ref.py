@@ -44,6 +44,31 @@ def cr2(res, X, w, g):
     return B @ meat @ B
 
 
+def bm_df(X, w, g):
+    """Bell-McCaffrey degrees of freedom for CR2, from the definition with
+    the full n x n annihilator: df_j = tr(G)^2 / tr(G^2), G = Q' M Q,
+    q_c = A_c Xw_c B e_j placed in cluster c's rows."""
+    Xw = X * np.sqrt(w)[:, None]
+    B = np.linalg.inv(Xw.T @ Xw)
+    M = np.eye(len(w)) - Xw @ B @ Xw.T
+    clusters = np.unique(g)
+    A = {}
+    for c in clusters:
+        idx = g == c
+        lam, V = np.linalg.eigh(M[np.ix_(idx, idx)])
+        inv = np.where(lam > 1e-12, 1.0 / np.sqrt(np.clip(lam, 1e-300, None)), 0.0)
+        A[c] = V @ np.diag(inv) @ V.T
+    out = []
+    for j in range(X.shape[1]):
+        Q = np.zeros((len(w), len(clusters)))
+        for col, c in enumerate(clusters):
+            idx = g == c
+            Q[idx, col] = A[c] @ (Xw[idx] @ B[:, j])
+        Gm = Q.T @ M @ Q
+        out.append(np.trace(Gm) ** 2 / np.sum(Gm * Gm))
+    return np.array(out)
+
+
 def arr(name, v):
     body = ", ".join("%.17g" % x for x in np.ravel(v))
     return "static const double %s[] = {%s};" % (name, body)
@@ -76,6 +101,10 @@ def main():
         G = len(np.unique(g))
         print(arr("REF_%s_PT_CR2" % wname.upper(),
                   2 * scipy.stats.t.sf(np.abs(base.params / se2), G - 1)))
+        df = bm_df(X, np.ones(N) if wts is None else wts, g)
+        print(arr("REF_%s_BMDF" % wname.upper(), df))
+        print(arr("REF_%s_PBM" % wname.upper(),
+                  2 * scipy.stats.t.sf(np.abs(base.params / se2), df)))
     # Student t two-sided tails.
     pts = [(0.0, 3.0), (2.3094010767585, 3.0), (1.0, 1.0), (-4.5, 7.0), (12.0, 40.0),
            (0.3, 800.0), (35.0, 766.0), (2.0, 0.5), (1.96, 1e6), (8.0, 2.0)]
