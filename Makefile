@@ -176,6 +176,7 @@ $(B)/man/aiineq.3: docs/api.md scripts/apidoc.py CHANGELOG.md $(SHLIB)
 
 # Every exported function has a docs/api.md section and a clean man page.
 check-docs: $(B)/man/aiineq.3
+	PYTHONDONTWRITEBYTECODE=1 $(PYTHON) scripts/test_apidoc.py >/dev/null
 	$(PYTHON) scripts/apidoc.py check --lib $(SHLIB) --man $(B)/man
 
 # docs/symbols.md: the release that introduced each function.

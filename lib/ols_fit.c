@@ -292,7 +292,7 @@ static void add_outer(double *M, const double *u, double scale, size_t k) {
     for (size_t c = 0; c < k; c++) M[a * k + c] += scale * u[a] * u[c];
 }
 
-/* Leverage h = x' B x of a weighted row. */
+/* Quadratic form x' B x (the leverage of a weighted row). */
 static double leverage(const double *B, const double *x, size_t k) {
   double h = 0;
   for (size_t a = 0; a < k; a++) {
@@ -495,9 +495,7 @@ static int bm_df(aiineq_ols *o, const fitwork *f, double *df) {
     for (size_t c = 0; c < G; c++) {
       const double *sg = S + c * k;
       add_outer(P, sg, 1.0, k);
-      double w = 0;
-      for (size_t a = 0; a < k; a++)
-        for (size_t b = 0; b < k; b++) w += sg[a] * f->B[a * k + b] * sg[b];
+      double w = leverage(f->B, sg, k); /* s_g' B s_g */
       tr += d[c] - w;
       fro += (d[c] - w) * (d[c] - w) - w * w;
     }

@@ -17,6 +17,11 @@
  * Both economies are simulated side by side, so every draw is generated
  * and transformed once.
  *
+ * Threads (par.h).  Household loops run in parallel with aiq_par_threads(m)
+ * threads; every sum over households is cut into chunks that depend on N
+ * only, and every scatter into firms (value added, firm means) runs serially
+ * in household order, so results are bit-identical for any thread count.
+ *
  * Memory.  Per household the result keeps ability (8 bytes, shared), and per
  * economy four doubles and three int32 (44 bytes): 96 bytes.  Besides those,
  * only the argsort's index (8 bytes) and the sort and Gini buffers are
@@ -37,6 +42,7 @@
 #include "ineq_internal.h"
 #include "lapack.h"
 #include "numerics.h"
+#include "par.h"
 #include "rng.h"
 #include "sim_internal.h"
 
@@ -76,12 +82,30 @@ static int sim_alloc(aiineq_result *r) {
   return AIINEQ_OK;
 }
 
-/* Mean and population standard deviation of x[0..n) (two passes). */
-static void mean_sd(const double *x, size_t n, double *mean, double *sd) {
-  double s = 0.0;
-  for (size_t i = 0; i < n; i++) s += x[i];
-  double mu = s / (double)n, ss = 0.0;
-  for (size_t i = 0; i < n; i++) ss += (x[i] - mu) * (x[i] - mu);
+/* Thread number inside a parallel region (0 outside or in a serial build). */
+static inline int thread_id(void) {
+#ifdef _OPENMP
+  return omp_get_thread_num();
+#else
+  return 0;
+#endif
+}
+
+/* Mean and population standard deviation of x[0..n) (two passes), with the
+ * fixed chunking of par.h so the bits do not depend on nt. */
+static void mean_sd(const double *x, size_t n, int nt, double *mean, double *sd) {
+  double mu = aiq_par_sum(x, n, nt) / (double)n;
+  size_t nc = aiq_par_nchunks(n);
+  double part[AIQ_PAR_MAXCHUNKS];
+#pragma omp parallel for num_threads(nt) schedule(static) if (nc > 1 && nt > 1)
+  for (size_t c = 0; c < nc; c++) {
+    double ss = 0.0;
+    for (size_t i = aiq_par_lo(n, nc, c), hi = aiq_par_lo(n, nc, c + 1); i < hi; i++)
+      ss += (x[i] - mu) * (x[i] - mu);
+    part[c] = ss;
+  }
+  double ss = 0.0;
+  for (size_t c = 0; c < nc; c++) ss += part[c];
   *mean = mu;
   *sd = sqrt(ss / (double)n);
 }
@@ -126,7 +150,6 @@ typedef struct econ_in {
   const aiq_eq *eq;         /* prices, beliefs, supplies */
   double rents;             /* eta*chi in force */
   double *log_p;            /* K: log p_k */
-  double *tmp;              /* 2K: exp of the choice indices */
   double tau, c0, kappa, inv_tau_e; /* choice parameters */
 } econ_in;
 
@@ -134,10 +157,9 @@ typedef struct econ_in {
  * uniforms u_e, u_k (MODEL.md section 3, steps 2-3).  t (2K) is scratch.
  * The task is the first k whose cumulative probability reaches u_k
  * (compared unnormalised: cumulative weight >= u_k times the total). */
-static void choose(const econ_in *in, size_t K, double a, double u_e, double u_k, int *e_out,
-                   size_t *k_out) {
+static void choose(const econ_in *in, size_t K, double *restrict t, double a, double u_e,
+                   double u_k, int *e_out, size_t *k_out) {
   const double *restrict al = in->choice->alpha, *restrict bt = in->choice->beta;
-  double *restrict t = in->tmp;
   double mx0 = -INFINITY, mx1 = -INFINITY, s0 = 0.0, s1 = 0.0;
   for (size_t k = 0; k < K; k++) {
     double z0 = al[2 * k] + bt[2 * k] * a, z1 = al[2 * k + 1] + bt[2 * k + 1] * a;
@@ -167,64 +189,74 @@ static void choose(const econ_in *in, size_t K, double a, double u_e, double u_k
 }
 
 /* Pass over households: draws, ability, raw ownership normal, and both
- * economies' choices and log base wages. */
-static void draw_households(const aiineq_model *m, aiineq_result *r, const econ_in in[2]) {
+ * economies' choices and log base wages.  scratch holds 2K doubles per
+ * thread. */
+static void draw_households(const aiineq_model *m, aiineq_result *r, const econ_in in[2],
+                            double *scratch, int nt) {
   size_t N = r->N, K = r->K;
   uint64_t seed = (uint64_t)aiq_ipar(m, SEED);
   double sa = aiq_par(m, SIGMA_A), be = aiq_par(m, BETA_E), sz = aiq_par(m, SIGMA_Z);
   double *eps_o = r->sim[AIINEQ_POST].capital_income, *eps_s = r->sim[AIINEQ_PRE].income;
-  for (size_t i = 0; i < N; i++) {
-    double u0[4], u1[4];
-    aiq_rng_uniform4(seed, AIQ_STREAM_HOUSEHOLDS, i, 0, u0);
-    aiq_rng_uniform4(seed, AIQ_STREAM_HOUSEHOLDS, i, 1, u1);
-    double a = sa * aiq_norm_ppf(u0[0]), ez = aiq_norm_ppf(u0[3]);
-    r->ability[i] = a;
-    eps_s[i] = aiq_norm_ppf(u1[0]);
-    eps_o[i] = aiq_norm_ppf(u1[1]);
-    for (int s = 0; s < 2; s++) {
-      const econ_in *ei = &in[s];
-      aiq_sim *sm = &r->sim[s];
-      int e;
-      size_t k;
-      choose(ei, K, a, u0[1], u0[2], &e, &k);
-      size_t c = 2 * k + (size_t)e;
-      double q = ei->tech->c[k] * (a + be * e) + ei->tech->d[k];
-      double z = q + sz * ez;
-      double lb = ei->log_p[k] + ei->eq->mu[c] + ei->eq->r[c] * (z - ei->eq->mu[c]);
-      sm->wage[i] = lb; /* log b until wages are known */
-      sm->base_wage[i] = exp(lb);
-      sm->education[i] = e;
-      sm->task[i] = (int32_t)k;
+#pragma omp parallel num_threads(nt) if (nt > 1 && N > AIQ_PAR_GRAIN)
+  {
+    double *t = scratch + (size_t)thread_id() * 2 * K;
+#pragma omp for schedule(static)
+    for (size_t i = 0; i < N; i++) {
+      double u0[4], u1[4];
+      aiq_rng_uniform4(seed, AIQ_STREAM_HOUSEHOLDS, i, 0, u0);
+      aiq_rng_uniform4(seed, AIQ_STREAM_HOUSEHOLDS, i, 1, u1);
+      double a = sa * aiq_norm_ppf(u0[0]), ez = aiq_norm_ppf(u0[3]);
+      r->ability[i] = a;
+      eps_s[i] = aiq_norm_ppf(u1[0]);
+      eps_o[i] = aiq_norm_ppf(u1[1]);
+      for (int s = 0; s < 2; s++) {
+        const econ_in *ei = &in[s];
+        aiq_sim *sm = &r->sim[s];
+        int e;
+        size_t k;
+        choose(ei, K, t, a, u0[1], u0[2], &e, &k);
+        size_t c = 2 * k + (size_t)e;
+        double q = ei->tech->c[k] * (a + be * e) + ei->tech->d[k];
+        double z = q + sz * ez;
+        double lb = ei->log_p[k] + ei->eq->mu[c] + ei->eq->r[c] * (z - ei->eq->mu[c]);
+        sm->wage[i] = lb; /* log b until wages are known */
+        sm->base_wage[i] = exp(lb);
+        sm->education[i] = e;
+        sm->task[i] = (int32_t)k;
+      }
     }
   }
 }
 
 /* Ownership shares o_i (normalised) in place of eps_o. */
-static void ownership(const aiineq_model *m, aiineq_result *r, double *own) {
+static void ownership(const aiineq_model *m, aiineq_result *r, double *own, int nt) {
   size_t N = r->N;
   double ma, sda;
-  mean_sd(r->ability, N, &ma, &sda);
+  mean_sd(r->ability, N, nt, &ma, &sda);
   double top10 = aiq_par(m, TOP10), rho = aiq_par(m, RHO_OWN);
   double sigma_o = aiq_norm_ppf(0.9) - aiq_norm_ppf(1.0 - top10);
-  double rc = sqrt(1.0 - rho * rho), total = 0.0;
+  double rc = sqrt(1.0 - rho * rho);
+#pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1 && N > AIQ_PAR_GRAIN)
   for (size_t i = 0; i < N; i++) {
     double za = sda > 0.0 ? (r->ability[i] - ma) / sda : 0.0;
     own[i] = exp(sigma_o * (rho * za + rc * own[i]));
-    total += own[i];
   }
+  double total = aiq_par_sum(own, N, nt);
+#pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1 && N > AIQ_PAR_GRAIN)
   for (size_t i = 0; i < N; i++) own[i] /= total;
 }
 
 /* Sorting indices of both economies, then ranks -> firms (equal blocks in
  * productivity order). */
-static int matching(const aiineq_model *m, aiineq_result *r, size_t *idx) {
+static int matching(const aiineq_model *m, aiineq_result *r, size_t *idx, int nt) {
   size_t N = r->N, J = r->J;
   double rho = aiq_par(m, RHO_SORT), rc = sqrt(1.0 - rho * rho);
   double *eps_s = r->sim[AIINEQ_PRE].income;
   for (int s = 1; s >= 0; s--) { /* post first: the pre index overwrites eps_s */
     aiq_sim *sm = &r->sim[s];
     double mb, sdb;
-    mean_sd(sm->wage, N, &mb, &sdb);
+    mean_sd(sm->wage, N, nt, &mb, &sdb);
+#pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1 && N > AIQ_PAR_GRAIN)
     for (size_t i = 0; i < N; i++) {
       double std_b = sdb > 0.0 ? (sm->wage[i] - mb) / sdb : 0.0;
       sm->income[i] = rho * std_b + rc * eps_s[i];
@@ -232,12 +264,14 @@ static int matching(const aiineq_model *m, aiineq_result *r, size_t *idx) {
   }
   for (int s = 0; s < 2; s++) {
     aiq_sim *sm = &r->sim[s];
-    int rcode = aiq_argsort_double(sm->income, N, idx);
+    int rcode = aiq_argsort_double_nt(sm->income, N, idx, nt);
     if (rcode) return rcode;
     sm->firm = aiq_malloc_array(N, sizeof *sm->firm);
     if (!sm->firm) return AIINEQ_ERR_NOMEM;
+    int32_t *firm = sm->firm;
+#pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1 && N > AIQ_PAR_GRAIN)
     for (size_t rank = 0; rank < N; rank++)
-      sm->firm[idx[rank]] = (int32_t)((uint64_t)rank * (uint64_t)J / (uint64_t)N);
+      firm[idx[rank]] = (int32_t)((uint64_t)rank * (uint64_t)J / (uint64_t)N);
   }
   return AIINEQ_OK;
 }
@@ -250,22 +284,30 @@ typedef struct firm_work {
 /* Output, value added, rent-shared wages, incomes and the statistics of
  * economy s (capital income is written later, see aiq_simulate). */
 static int wages_and_incomes(aiineq_model *m, aiineq_result *r, int s, const econ_in *in,
-                             firm_work *f, const double *own, double *gtask) {
+                             firm_work *f, const double *own, double *gtask, int nt) {
   size_t N = r->N, K = r->K, J = r->J;
   double be = aiq_par(m, BETA_E), xi = aiq_par(m, XI);
   const aiq_eq *eq = in->eq;
   const aiq_tech *tech = in->tech;
   aiq_sim *sm = &r->sim[s];
-  double *logb = sm->wage;
+  double *logb = sm->wage, *vadd = sm->income; /* income: scratch for y_i + g_i */
+  const double *phi = f->phi, *assets = f->assets;
+  const int32_t *firm = sm->firm, *task = sm->task, *edu = sm->education;
   /* AI value per unit of assets in task k: A eta chi x_k p_k S_k / n_k. */
   for (size_t k = 0; k < K; k++)
     gtask[k] = eq->n[k] > 0.0 ? tech->A * in->rents * m->x[k] * eq->p[k] * eq->S[k] / eq->n[k]
                               : 0.0;
+#pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1 && N > AIQ_PAR_GRAIN)
+  for (size_t i = 0; i < N; i++) {
+    size_t j = (size_t)firm[i], k = (size_t)task[i];
+    double q = tech->c[k] * (r->ability[i] + be * edu[i]) + tech->d[k];
+    vadd[i] = eq->p[k] * phi[j] * exp(q) + assets[j] * gtask[k];
+  }
+  /* Scatter into firms serially, in household order. */
   for (size_t j = 0; j < J; j++) f->va[j] = f->cnt[j] = f->mlogb[j] = f->mlogw[j] = 0.0;
   for (size_t i = 0; i < N; i++) {
-    size_t j = (size_t)sm->firm[i], k = (size_t)sm->task[i];
-    double q = tech->c[k] * (r->ability[i] + be * sm->education[i]) + tech->d[k];
-    f->va[j] += eq->p[k] * f->phi[j] * exp(q) + f->assets[j] * gtask[k];
+    size_t j = (size_t)firm[i];
+    f->va[j] += vadd[i];
     f->cnt[j] += 1.0;
     f->mlogb[j] += logb[i];
   }
@@ -280,23 +322,28 @@ static int wages_and_incomes(aiineq_model *m, aiineq_result *r, int s, const eco
     lv[j] = log(f->va[j] / f->cnt[j]);
     f->factor[j] = exp(xi * (lv[j] - lvbar0));
   }
-  double wsum = 0.0, lw_e[2] = {0.0, 0.0}, n_e[2] = {0.0, 0.0};
-  for (size_t i = 0; i < N; i++) {
-    size_t j = (size_t)sm->firm[i];
+  double lw_e[2] = {0.0, 0.0}, n_e[2] = {0.0, 0.0};
+  for (size_t i = 0; i < N; i++) { /* log wages: by education and by firm */
+    size_t j = (size_t)firm[i];
     double lw = logb[i] + xi * (lv[j] - lvbar0);
-    int e = sm->education[i];
-    lw_e[e] += lw;
-    n_e[e] += 1.0;
+    lw_e[edu[i]] += lw;
+    n_e[edu[i]] += 1.0;
     f->mlogw[j] += lw;
-    sm->wage[i] = sm->base_wage[i] * f->factor[j]; /* overwrites log b_i, read above */
-    wsum += sm->wage[i];
   }
+  const double *factor = f->factor;
+  double *wage = sm->wage, *income = sm->income;
+  const double *base = sm->base_wage;
+#pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1 && N > AIQ_PAR_GRAIN)
+  for (size_t i = 0; i < N; i++) wage[i] = base[i] * factor[firm[i]]; /* overwrites log b */
+  double wsum = aiq_par_sum(wage, N, nt);
   double profits = va_total - wsum;
-  for (size_t i = 0; i < N; i++) sm->income[i] = sm->wage[i] + own[i] * profits;
+#pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1 && N > AIQ_PAR_GRAIN)
+  for (size_t i = 0; i < N; i++) income[i] = wage[i] + own[i] * profits;
   sm->labour_share = wsum / va_total;
   sm->pi_total = profits;
   sm->profits = profits / (double)N;
-  sm->college_premium = n_e[0] > 0.0 && n_e[1] > 0.0 ? lw_e[1] / n_e[1] - lw_e[0] / n_e[0] : NAN;
+  sm->college_premium =
+      n_e[0] > 0.0 && n_e[1] > 0.0 ? lw_e[1] / n_e[1] - lw_e[0] / n_e[0] : NAN;
   if (s == AIINEQ_PRE) { /* m5: firm mean log w on (1, log v_j, firm mean log b) */
     for (size_t j = 0; j < J; j++) {
       f->X[j] = 1.0;
@@ -304,10 +351,10 @@ static int wages_and_incomes(aiineq_model *m, aiineq_result *r, int s, const eco
       f->mlogw[j] /= f->cnt[j];
     }
     if (ols_slope(f->X, f->mlogw, J, &r->moment[4]))
-      return aiq_fail(m->err, AIINEQ_ERR_NOMEM, "out of memory (moment m5, %zu firms)", J);
+      return aiq_fail(m->err, AIINEQ_ERR_NOMEM, "out of memory in the firm regression (m5)");
   }
-  int rc = aiq_gini_plain(sm->wage, N, &sm->wage_gini);
-  if (rc == AIINEQ_OK) rc = aiq_gini_plain(sm->income, N, &sm->gini);
+  int rc = aiq_gini_plain_nt(sm->wage, N, &sm->wage_gini, nt);
+  if (rc == AIINEQ_OK) rc = aiq_gini_plain_nt(sm->income, N, &sm->gini, nt);
   const char *name = s == AIINEQ_PRE ? "pre-AI" : "post-AI";
   if (rc == AIINEQ_ERR_RANGE)
     return aiq_fail(m->err, rc,
@@ -323,13 +370,15 @@ static int wages_and_incomes(aiineq_model *m, aiineq_result *r, int s, const eco
 
 int aiq_simulate(aiineq_model *m, const aiq_tech tech[2], aiineq_result *r) {
   size_t N = r->N, J = r->J, K = r->K;
+  int nt = aiq_par_threads(m);
   int rc = sim_alloc(r);
   double *fbuf = aiq_malloc_array(J, 10 * sizeof *fbuf);
-  double *kbuf = aiq_malloc_array(K, 7 * sizeof *kbuf);
+  double *kbuf = aiq_malloc_array(K, 3 * sizeof *kbuf);
+  double *scratch = aiq_malloc_array((size_t)nt * 2 * K, sizeof *scratch);
   size_t *idx = NULL;
   aiq_choice ch[2] = {{0, NULL, NULL}, {0, NULL, NULL}};
   int held = (r->flags & AIINEQ_HOLD_BEHAVIOUR) != 0;
-  if (rc == AIINEQ_OK && (!fbuf || !kbuf)) rc = AIINEQ_ERR_NOMEM;
+  if (rc == AIINEQ_OK && (!fbuf || !kbuf || !scratch)) rc = AIINEQ_ERR_NOMEM;
   if (rc == AIINEQ_OK) rc = aiq_choice_init(&ch[0], m, &tech[0], &r->eq[0]);
   if (rc == AIINEQ_OK && !held) rc = aiq_choice_init(&ch[1], m, &tech[1], &r->eq[1]);
   if (rc) {
@@ -344,19 +393,18 @@ int aiq_simulate(aiineq_model *m, const aiq_tech tech[2], aiineq_result *r) {
     in[s].eq = &r->eq[s];
     in[s].rents = s == AIINEQ_POST && (r->flags & AIINEQ_HOLD_ASSET_RENTS) ? 0.0 : eta_chi;
     in[s].log_p = kbuf + (size_t)s * K;
-    in[s].tmp = kbuf + 2 * K + (size_t)s * 2 * K;
     in[s].tau = aiq_par(m, TAU);
     in[s].c0 = aiq_par(m, C0);
     in[s].kappa = aiq_par(m, KAPPA);
     in[s].inv_tau_e = 1.0 / aiq_par(m, TAU_E);
     for (size_t k = 0; k < K; k++) in[s].log_p[k] = log(r->eq[s].p[k]);
   }
-  double *gtask = kbuf + 6 * K;
+  double *gtask = kbuf + 2 * K;
   double *own = r->sim[AIINEQ_POST].capital_income;
-  draw_households(m, r, in);
-  ownership(m, r, own);
+  draw_households(m, r, in, scratch, nt);
+  ownership(m, r, own, nt);
   idx = aiq_malloc_array(N, sizeof *idx);
-  rc = idx ? matching(m, r, idx) : AIINEQ_ERR_NOMEM;
+  rc = idx ? matching(m, r, idx, nt) : AIINEQ_ERR_NOMEM;
   aiq_free(idx);
   if (rc) {
     rc = aiq_fail(m->err, rc, "out of memory ranking %zu households", N);
@@ -366,7 +414,7 @@ int aiq_simulate(aiineq_model *m, const aiq_tech tech[2], aiineq_result *r) {
                  fbuf + 4 * J, fbuf + 5 * J, fbuf + 6 * J, fbuf + 9 * J};
   firms(m, J, f.phi, f.assets);
   for (int s = 0; s < 2 && rc == AIINEQ_OK; s++)
-    rc = wages_and_incomes(m, r, s, &in[s], &f, own, gtask);
+    rc = wages_and_incomes(m, r, s, &in[s], &f, own, gtask, nt);
   if (rc) goto done;
   /* Capital income o_i Pi: the pre economy first, then the post economy in
    * place of o_i.  The products are those added into the incomes. */
@@ -375,9 +423,13 @@ int aiq_simulate(aiineq_model *m, const aiq_tech tech[2], aiineq_result *r) {
     rc = aiq_fail(m->err, AIINEQ_ERR_NOMEM, "out of memory simulating %zu households", N);
     goto done;
   }
-  for (size_t i = 0; i < N; i++)
-    r->sim[AIINEQ_PRE].capital_income[i] = own[i] * r->sim[AIINEQ_PRE].pi_total;
-  for (size_t i = 0; i < N; i++) own[i] *= r->sim[AIINEQ_POST].pi_total;
+  double *cap0 = r->sim[AIINEQ_PRE].capital_income;
+  double pi0 = r->sim[AIINEQ_PRE].pi_total, pi1 = r->sim[AIINEQ_POST].pi_total;
+#pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1 && N > AIQ_PAR_GRAIN)
+  for (size_t i = 0; i < N; i++) {
+    cap0[i] = own[i] * pi0;
+    own[i] *= pi1;
+  }
   r->moment[2] = r->sim[AIINEQ_PRE].college_premium;
   r->moment[5] = r->sim[AIINEQ_POST].gini - r->sim[AIINEQ_PRE].gini;
 done:
@@ -385,5 +437,6 @@ done:
   aiq_choice_free(&ch[1]);
   aiq_free(fbuf);
   aiq_free(kbuf);
+  aiq_free(scratch);
   return rc;
 }

@@ -54,10 +54,13 @@ class Section:
         self.tagline = ""     # optional summary after the names in the heading
 
 
-def parse_api(path=API_MD):
-    """Return (intro_paragraphs, chapters, sections, status_table)."""
-    with open(path, encoding="utf-8") as f:
-        lines = f.read().splitlines()
+def parse_api(path=API_MD, text=None):
+    """Return (intro_paragraphs, chapters, sections, status_table) of
+    docs/api.md (or of `text`)."""
+    if text is None:
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+    lines = text.splitlines()
     intro, chapters, sections, status = [], [], [], []
     chapter, sec, buf, in_code, code = None, None, [], False, []
 
@@ -481,9 +484,8 @@ def cmd_man(outdir, lib=None):
     return 0
 
 
-def cmd_check(lib, mandir=None):
-    _, _, sections, _ = parse_api()
-    exported = exported_functions(lib)
+def section_problems(sections, exported):
+    """Problems of the sections against the exported function names."""
     documented = {}
     problems = []
     for s in sections:
@@ -508,6 +510,13 @@ def cmd_check(lib, mandir=None):
                             "and an example)" % (n, n))
     for n in sorted(set(documented) - set(exported)):
         print("apidoc: note: %s is documented but not exported (yet)" % n)
+    return problems
+
+
+def cmd_check(lib, mandir=None):
+    _, _, sections, _ = parse_api()
+    exported = exported_functions(lib)
+    problems = section_problems(sections, exported)
     if mandir:
         for n in sorted(exported):
             if not os.path.exists(os.path.join(mandir, n + ".3")):

@@ -11,10 +11,13 @@
 #include "testutil.h"
 
 /* A small model: N = 20000 households, J = 200 firms (properties that do not
- * need the default size). */
+ * need the default size), one thread (test_thread_independent checks that
+ * the thread count changes no bit; one thread keeps the suite quick on a
+ * shared machine). */
 static aiineq_model *small_model(void) {
   aiineq_model *m = NULL;
   AIQ_ASSERT_OK(aiineq_model_new(&m));
+  AIQ_ASSERT_OK(aiineq_model_set_threads(m, 1));
   AIQ_ASSERT_OK(aiineq_model_set_int(m, "n_workers", 20000));
   AIQ_ASSERT_OK(aiineq_model_set_int(m, "n_firms", 200));
   return m;
@@ -330,6 +333,29 @@ START_TEST(test_seed_determinism) {
 }
 END_TEST
 
+/* Same bits for any thread count (par.h): 1, 2, 3 and 7 threads. */
+START_TEST(test_thread_independent) {
+  aiineq_model *m = small_model();
+  AIQ_ASSERT_OK(aiineq_model_set_threads(m, 1));
+  aiineq_result *ref = solve_ok(m, 0);
+  static const int nts[] = {2, 3, 7};
+  for (int c = 0; c < 3; c++) {
+    AIQ_ASSERT_OK(aiineq_model_set_threads(m, nts[c]));
+    aiineq_result *r = solve_ok(m, 0);
+    for (int s = 0; s < 2; s++) assert_same_economy(ref, s, r, s, 20000);
+    double ma[6], mb[6];
+    AIQ_ASSERT_OK(aiineq_result_moments(ref, ma, 6));
+    AIQ_ASSERT_OK(aiineq_result_moments(r, mb, 6));
+    ck_assert_msg(memcmp(ma, mb, sizeof ma) == 0, "moments differ with %d threads", nts[c]);
+    ck_assert(stat(ref, "gini_post") == stat(r, "gini_post"));
+    ck_assert(stat(ref, "labour_share_pre") == stat(r, "labour_share_pre"));
+    aiineq_result_free(r);
+  }
+  aiineq_result_free(ref);
+  aiineq_model_free(m);
+}
+END_TEST
+
 START_TEST(test_cobb_douglas_continuity) {
   aiineq_model *m = small_model();
   AIQ_ASSERT_OK(aiineq_model_set_int(m, "n_workers", 2000));
@@ -564,6 +590,7 @@ Suite *aiq_suite_solve(void) {
   tcase_add_test(tc, test_full_compression);
   tcase_add_test(tc, test_baseline_invariance);
   tcase_add_test(tc, test_seed_determinism);
+  tcase_add_test(tc, test_thread_independent);
   tcase_add_test(tc, test_cobb_douglas_continuity);
   tcase_add_test(tc, test_market_clearing);
   tcase_add_test(tc, test_household_accounting);

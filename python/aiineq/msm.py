@@ -250,6 +250,17 @@ class Estimator(Wrapped):
                 dm, nm, db, nb), "aiineq_msm_stat_sensitivity_named")
         return _arrays.result(dm), _arrays.result(db)
 
+    def boundary_sensitivity(self, grid_param, value, root_param, lo, hi):
+        """(dT/dmhat, dT/db) of the regime boundary T = root_param* at which
+        the change in the Gini is zero with grid_param = value (e.g. xi* at
+        eta = 0.75), searched in [lo, hi]."""
+        nb, nm = self.n_params, self.n_moments
+        dm, db = _arrays.doubles_out(nm), _arrays.doubles_out(nb)
+        self._check(lib().msm_boundary_sensitivity(
+            self.ptr, grid_param.encode(), float(value), root_param.encode(), float(lo),
+            float(hi), dm, nm, db, nb), "aiineq_msm_boundary_sensitivity")
+        return _arrays.result(dm), _arrays.result(db)
+
     def model(self):
         """A Model at the estimate (or at the starts before any run)."""
         L = lib()

@@ -101,6 +101,40 @@ class TestMSM(unittest.TestCase):
         with self.assertRaises(aiineq.StateError):     # no result yet
             e.stat("objective")
 
+    def test_sensitivity_of_a_statistic(self):
+        # T(b) = 2a + b: dT/db = (2, 1); dT/dmhat = (dT/db) Lambda
+        e = aiineq.Estimator()
+        e.set_moment_fn(lambda b: [b[0], b[1], b[0] + b[1]], 3)
+        e.set_targets([1.0, 2.0, 3.3], [1.0, 1.0, 1.0])
+        e.add_param("a", -10, 10, 0).add_param("b", -10, 10, 0)
+        e.estimate()
+        dm, db = e.stat_sensitivity(lambda b: 2 * b[0] + b[1])
+        self.assertAlmostEqual(db[0], 2.0, delta=1e-6)
+        self.assertAlmostEqual(db[1], 1.0, delta=1e-6)
+        lam = e.result("lambda")
+        for j in range(3):
+            self.assertAlmostEqual(dm[j], 2 * lam[0][j] + lam[1][j], delta=1e-6)
+        with self.assertRaises(aiineq.StateError):     # needs a model
+            e.boundary_sensitivity("eta", 0.75, "xi", 0.0, 0.5)
+
+    def test_lambda_block_structure_at_the_defaults(self):
+        # MODEL.md section 6: the mechanism rates do not load on m6; chi does (~12).
+        e = aiineq.Estimator(aiineq.Model(n_workers=5000, n_firms=50))
+        e.evaluate([p[3] for p in e.params()])
+        lam = e.result("lambda")
+        self.assertEqual((len(lam), len(lam[0])), (6, 6))
+        for p in range(5):
+            self.assertLess(abs(lam[p][5]), 1e-6)
+        self.assertTrue(8 < lam[5][5] < 16, lam[5][5])
+        dm, db = e.boundary_sensitivity("eta", 0.75, "xi", 0.0, 0.6)
+        self.assertEqual(db[4], 0.0)            # xi is the searched parameter
+        dm2, db2 = e.stat_sensitivity("delta_gini", "eta", 0.25)
+        self.assertEqual(len(dm2), 6)
+        with aiineq.Model(n_workers=5000, n_firms=50) as m, m.solve() as r:
+            at = e.model()
+            self.assertEqual(at.theta, m.theta)
+            self.assertEqual(e.result("moments")[5], r.delta_gini)
+
     def test_model_defaults_and_bad_input(self):
         m = aiineq.Model(n_workers=20000, n_firms=200)
         with aiineq.Estimator(m) as e:
