@@ -130,6 +130,33 @@ START_TEST(test_lambda_blocks) {
 }
 END_TEST
 
+/* Dropping m6 (and chi, which only m6 identifies): chi moves no other
+ * moment, so G is block-triangular and the 5 x 5 Lambda without m6 equals
+ * the theta..xi by m1..m5 block of the full Lambda. */
+START_TEST(test_drop_m6) {
+  aiineq_model *m = sized_model(20000);
+  const double b[6] = {0.19, 0.89, 0.27, 0.63, 0.10, 0.37};
+  aiineq_msm *full = NULL, *sub = NULL;
+  AIQ_ASSERT_OK(aiineq_msm_new(&full, m));
+  AIQ_ASSERT_OK(aiineq_msm_evaluate(full, b, 6));
+  AIQ_ASSERT_OK(aiineq_msm_new(&sub, m));
+  const size_t keep[5] = {0, 1, 2, 3, 4};
+  AIQ_ASSERT_OK(aiineq_msm_select_moments(sub, keep, 5));
+  const double lo[5] = {0.0, 0.2, 0.05, 0.1, 0.0}, hi[5] = {0.6, 2.0, 0.8, 1.5, 0.5};
+  for (int p = 0; p < 5; p++) AIQ_ASSERT_OK(aiineq_msm_add_param(sub, names6[p], lo[p], hi[p], b[p]));
+  AIQ_ASSERT_OK(aiineq_msm_evaluate(sub, b, 5));
+  double lf[36], ls[25];
+  AIQ_ASSERT_OK(aiineq_msm_result(full, "lambda", lf, 36));
+  AIQ_ASSERT_OK(aiineq_msm_result(sub, "lambda", ls, 25));
+  for (int p = 0; p < 5; p++)
+    for (int j = 0; j < 5; j++)
+      AIQ_ASSERT_NEAR(ls[p * 5 + j], lf[p * 6 + j], 1e-9 * (1 + fabs(lf[p * 6 + j])));
+  aiineq_msm_free(full);
+  aiineq_msm_free(sub);
+  aiineq_model_free(m);
+}
+END_TEST
+
 /* Shapley values sum to Delta Gini; switched-off channels get exactly 0. */
 START_TEST(test_shapley) {
   aiineq_model *m = small_model();
@@ -286,6 +313,7 @@ Suite *aiq_suite_regime(void) {
   tcase_set_timeout(tc, 120);
   tcase_add_test(tc, test_recovery);
   tcase_add_test(tc, test_lambda_blocks);
+  tcase_add_test(tc, test_drop_m6);
   tcase_add_test(tc, test_shapley);
   tcase_add_test(tc, test_boundary);
   tcase_add_test(tc, test_map);
