@@ -1,7 +1,8 @@
 # mk/hardening.mk -- included by the root Makefile: fault injection, fuzz
 # corpus replay, sanitizers, valgrind, libFuzzer and coverage.
 #
-#   make check-fault     allocation fault-injection sweeps (part of make check)
+#   make check-fault     allocation fault-injection sweeps (part of make check;
+#                        those tagged "slow" only in check-fault-all, .ci/run)
 #   make check-fuzz      replay fuzz/corpus through every harness (part of make check)
 #   make check-asan      every Check suite, the fault sweeps, the corpus replay and
 #                        the Python suite with ASan+UBSan (build/asan)
@@ -13,7 +14,7 @@
 # sub-make with B=build/<variant> and extra CFLAGS/LDFLAGS, so they never mix
 # with the normal build.
 
-.PHONY: check-fault check-fuzz check-asan check-valgrind check-tsan fuzz coverage
+.PHONY: check-fault check-fault-all check-fuzz check-asan check-valgrind check-tsan fuzz coverage
 
 TEST_ENV = OPENBLAS_NUM_THREADS=1
 
@@ -43,7 +44,13 @@ $(B)/fault/obj/runner.o: tests/runner.c $(B)/fault/suites.inc | $(DEPS_STAMP)
 $(FAULT_RUNNER): $(B)/fault/obj/runner.o $(FAULT_OBJ) $(FAULT_LIB_OBJ)
 	$(CC) -o $@ $^ $(LDFLAGS) $(PKG_TEST_LIBS) $(PKG_LIB_LIBS) $(LIBS_PRIVATE)
 
+# Sweeps tagged "slow" (tcase_set_tags) take seconds each: make check skips
+# them and says so; check-fault-all (run by .ci/run) and check-asan run them.
 check-fault: $(FAULT_RUNNER)
+	$(TEST_ENV) CK_EXCLUDE_TAGS=slow $(FAULT_RUNNER)
+	@echo "check-fault: sweeps tagged 'slow' are left to make check-fault-all (.ci/run)"
+
+check-fault-all: $(FAULT_RUNNER)
 	$(TEST_ENV) $(FAULT_RUNNER)
 
 # ---- fuzz harnesses: corpus replay with the ordinary compiler ----
@@ -95,7 +102,7 @@ VALGRIND_ENV := CK_FORK=no AIQ_TEST_SMALL=1
 
 check-valgrind: $(B)/tests/runner $(FAULT_RUNNER) $(FUZZ_REPLAY)
 	$(TEST_ENV) $(VALGRIND_ENV) $(VALGRIND) $(B)/tests/runner
-	$(TEST_ENV) $(VALGRIND_ENV) $(VALGRIND) $(FAULT_RUNNER)
+	$(TEST_ENV) $(VALGRIND_ENV) CK_EXCLUDE_TAGS=slow $(VALGRIND) $(FAULT_RUNNER)
 	$(MAKE) --no-print-directory FUZZ_WRAP='$(VALGRIND_ENV) $(VALGRIND)' check-fuzz
 	@echo "check-valgrind: ok (no memcheck errors, no leaks)"
 
