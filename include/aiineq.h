@@ -150,12 +150,12 @@ AIINEQ_API int aiineq_model_get_n_tasks(const aiineq_model *m, size_t *k);
 AIINEQ_API int aiineq_model_get_tasks(const aiineq_model *m, double *x, double *nu, size_t k);
 
 /** Threads a solve on this model may use (OpenMP): n_threads >= 1, or 0
- *  (the default) for OpenMP's default, i.e. OMP_NUM_THREADS or else the
- *  number of cores.  Results are bit-identical for every thread count.  A
- *  copy inherits the setting.  Errors: AIINEQ_ERR_ARG (m NULL),
- *  AIINEQ_ERR_RANGE (n_threads < 0 or > 1024). */
+ *  (the default): OMP_NUM_THREADS threads when that variable is set, else
+ *  one.  Results are bit-identical for every thread count.  A copy inherits
+ *  the setting.  Errors: AIINEQ_ERR_ARG (m NULL), AIINEQ_ERR_RANGE
+ *  (n_threads < 0 or > 1024). */
 AIINEQ_API int aiineq_model_set_threads(aiineq_model *m, int n_threads);
-/** Read the thread setting (0 = OpenMP's default).  Errors: AIINEQ_ERR_ARG. */
+/** Read the thread setting (0 = the default above).  Errors: AIINEQ_ERR_ARG. */
 AIINEQ_API int aiineq_model_get_threads(const aiineq_model *m, int *n_threads);
 
 /* ---- Parameter introspection (no handle needed) ---- */

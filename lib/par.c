@@ -2,6 +2,8 @@
  * par.c -- the thread-count setting of a model and deterministic parallel
  * helpers (par.h).
  */
+#include <stdlib.h>
+
 #include "model_internal.h"
 #include "par.h"
 
@@ -22,8 +24,13 @@ AIINEQ_API int aiineq_model_get_threads(const aiineq_model *m, int *n_threads) {
 
 int aiq_par_threads(const aiineq_model *m) {
 #ifdef _OPENMP
-  int nt = m && m->n_threads > 0 ? m->n_threads : omp_get_max_threads();
-  return nt < 1 ? 1 : nt;
+  if (m && m->n_threads > 0) return m->n_threads;
+  /* 0: OpenMP's own default only when the user asked for it through
+   * OMP_NUM_THREADS; otherwise one thread (a library embedded in a threaded
+   * or multi-process program must not grab every core unasked). */
+  const char *env = getenv("OMP_NUM_THREADS");
+  int nt = env && *env ? omp_get_max_threads() : 1;
+  return nt < 1 ? 1 : nt > AIQ_MAX_THREADS ? AIQ_MAX_THREADS : nt;
 #else
   (void)m;
   return 1;

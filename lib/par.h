@@ -44,8 +44,8 @@ static inline size_t aiq_par_lo(size_t n, size_t np, size_t c) {
   return q * c + (c < r ? c : r);
 }
 
-/* Threads a solve of m uses: its setting, or when that is 0 OpenMP's
- * default (OMP_NUM_THREADS, else the number of cores); 1 in a serial build. */
+/* Threads a solve of m uses: its setting; when that is 0, OpenMP's default
+ * if OMP_NUM_THREADS is set and 1 otherwise; always 1 in a serial build. */
 int aiq_par_threads(const aiineq_model *m);
 
 /* Sum of x[0..n) in fixed chunks (see above) with up to nt threads. */

@@ -112,6 +112,8 @@ START_TEST(test_thread_setting) {
   AIQ_ASSERT_OK(aiineq_model_new(&m));
   AIQ_ASSERT_OK(aiineq_model_get_threads(m, &nt));
   ck_assert_int_eq(nt, 0);
+  /* the default is one thread unless OMP_NUM_THREADS asks for more */
+  if (!getenv("OMP_NUM_THREADS")) ck_assert_int_eq(aiq_par_threads(m), 1);
   ck_assert_int_ge(aiq_par_threads(m), 1);
   AIQ_ASSERT_OK(aiineq_model_set_threads(m, 3));
   AIQ_ASSERT_STATUS(aiineq_model_set_threads(m, -1), AIINEQ_ERR_RANGE);
@@ -133,6 +135,106 @@ START_TEST(test_thread_setting) {
 }
 END_TEST
 
+/* Every number a result exposes, appended to buf (grown with realloc). */
+typedef struct dump {
+  unsigned char *p;
+  size_t n, cap;
+} dump;
+
+static void dump_put(dump *d, const void *src, size_t len) {
+  if (d->n + len > d->cap) {
+    d->cap = 2 * (d->n + len);
+    d->p = realloc(d->p, d->cap);
+    ck_assert_ptr_nonnull(d->p);
+  }
+  memcpy(d->p + d->n, src, len);
+  d->n += len;
+}
+
+static void dump_result(const aiineq_result *r, dump *d) {
+  static const char *const reals[] = {"ability", "base_wage", "wage", "capital_income", "income"};
+  static const char *const ints[] = {"education", "task", "firm"};
+  static const char *const stats[] = {
+      "gini_pre",          "gini_post",         "delta_gini",   "wage_gini_pre",
+      "wage_gini_post",    "labour_share_pre",  "labour_share_post", "profits_pre",
+      "profits_post",      "college_premium_pre", "college_premium_post", "vbar0"};
+  size_t K, N, len;
+  AIQ_ASSERT_OK(aiineq_result_dims(r, &K, &N));
+  for (int s = AIINEQ_PRE; s <= AIINEQ_POST; s++) {
+    for (size_t f = 0; f < sizeof reals / sizeof *reals; f++) {
+      const double *x;
+      AIQ_ASSERT_OK(aiineq_result_households(r, s, reals[f], &x, &len));
+      ck_assert_uint_eq(len, N);
+      dump_put(d, x, N * sizeof *x);
+    }
+    for (size_t f = 0; f < sizeof ints / sizeof *ints; f++) {
+      const int32_t *x;
+      AIQ_ASSERT_OK(aiineq_result_households_int(r, s, ints[f], &x, &len));
+      dump_put(d, x, N * sizeof *x);
+    }
+  }
+  for (size_t i = 0; i < sizeof stats / sizeof *stats; i++) {
+    double v;
+    AIQ_ASSERT_OK(aiineq_result_stat(r, stats[i], &v));
+    dump_put(d, &v, sizeof v);
+  }
+  double mom[AIINEQ_N_MOMENTS];
+  AIQ_ASSERT_OK(aiineq_result_moments(r, mom, AIINEQ_N_MOMENTS));
+  dump_put(d, mom, sizeof mom);
+}
+
+/* Solve m with 1, 2, 3 and 7 threads: every household array, statistic and
+ * moment must be byte-identical. */
+static void check_solve_threads(aiineq_model *m) {
+  dump ref = {NULL, 0, 0};
+  for (size_t c = 0; c < N_COUNTS; c++) {
+    dump d = {NULL, 0, 0};
+    aiineq_result *r = NULL;
+    AIQ_ASSERT_OK(aiineq_model_set_threads(m, thread_counts[c]));
+    AIQ_ASSERT_OK(aiineq_solve(m, &r));
+    dump_result(r, c == 0 ? &ref : &d);
+    aiineq_result_free(r);
+    if (c > 0) {
+      ck_assert_uint_eq(d.n, ref.n);
+      size_t at = 0;
+      while (at < d.n && d.p[at] == ref.p[at]) at++;
+      ck_assert_msg(at == d.n, "solve with %d threads differs from 1 thread at byte %zu of %zu",
+                    thread_counts[c], at, d.n);
+      free(d.p);
+    }
+  }
+  free(ref.p);
+}
+
+START_TEST(test_solve_thread_independent) {
+  /* default model at its default size: several reduction and firm chunks */
+  aiineq_model *m = NULL;
+  AIQ_ASSERT_OK(aiineq_model_new(&m));
+  AIQ_ASSERT_OK(aiineq_model_set_int(m, "n_workers", (int64_t)aiq_test_size(200000, 40000)));
+  check_solve_threads(m);
+  aiineq_model_free(m);
+}
+END_TEST
+
+START_TEST(test_solve_tasks_thread_independent) {
+  /* 60 tasks (per-thread choice scratch), Cobb-Douglas, unequal firm sizes */
+  enum { K = 60 };
+  double x[K], nu[K];
+  for (int k = 0; k < K; k++) {
+    x[k] = (double)((k * 7) % K) / (K - 1);
+    nu[k] = 1.0 + k % 3;
+  }
+  aiineq_model *m = NULL;
+  AIQ_ASSERT_OK(aiineq_model_new(&m));
+  AIQ_ASSERT_OK(aiineq_model_set_tasks(m, x, nu, K));
+  AIQ_ASSERT_OK(aiineq_model_set_double(m, "sigma_ces", 1.0));
+  AIQ_ASSERT_OK(aiineq_model_set_int(m, "n_workers", (int64_t)aiq_test_size(50001, 20001)));
+  AIQ_ASSERT_OK(aiineq_model_set_int(m, "n_firms", 97));
+  check_solve_threads(m);
+  aiineq_model_free(m);
+}
+END_TEST
+
 Suite *aiq_suite_parallel(void) {
   Suite *s = suite_create("parallel");
   TCase *tc = tcase_create("thread_independent");
@@ -141,6 +243,8 @@ Suite *aiq_suite_parallel(void) {
   tcase_add_test(tc, test_par_sum_chunks);
   tcase_add_test(tc, test_sorts_thread_independent);
   tcase_add_test(tc, test_gini_thread_independent);
+  tcase_add_test(tc, test_solve_thread_independent);
+  tcase_add_test(tc, test_solve_tasks_thread_independent);
   suite_add_tcase(s, tc);
   return s;
 }
