@@ -157,6 +157,26 @@ START_TEST(test_drop_m6) {
 }
 END_TEST
 
+/* Same bits for every thread count of the solver and on every run. */
+START_TEST(test_deterministic) {
+  const double b[6] = {0.2, 0.9, 0.28, 0.64, 0.12, 0.4};
+  double lam[2][36], se[2][6];
+  for (int k = 0; k < 2; k++) {
+    aiineq_model *m = small_model();
+    AIQ_ASSERT_OK(aiineq_model_set_threads(m, k + 1));
+    aiineq_msm *e = NULL;
+    AIQ_ASSERT_OK(aiineq_msm_new(&e, m));
+    AIQ_ASSERT_OK(aiineq_msm_evaluate(e, b, 6));
+    AIQ_ASSERT_OK(aiineq_msm_result(e, "lambda", lam[k], 36));
+    AIQ_ASSERT_OK(aiineq_msm_result(e, "se", se[k], 6));
+    aiineq_msm_free(e);
+    aiineq_model_free(m);
+  }
+  ck_assert(memcmp(lam[0], lam[1], sizeof lam[0]) == 0);
+  ck_assert(memcmp(se[0], se[1], sizeof se[0]) == 0);
+}
+END_TEST
+
 /* Shapley values sum to Delta Gini; switched-off channels get exactly 0. */
 START_TEST(test_shapley) {
   aiineq_model *m = small_model();
@@ -314,6 +334,7 @@ Suite *aiq_suite_regime(void) {
   tcase_add_test(tc, test_recovery);
   tcase_add_test(tc, test_lambda_blocks);
   tcase_add_test(tc, test_drop_m6);
+  tcase_add_test(tc, test_deterministic);
   tcase_add_test(tc, test_shapley);
   tcase_add_test(tc, test_boundary);
   tcase_add_test(tc, test_map);
