@@ -534,6 +534,14 @@ START_TEST(test_no_convergence_reported) {
   assert_fails_then_recovers(m, AIINEQ_ERR_NOCONV, "baseline equilibrium (adoption A = 0) "
                              "not reached after 1 iterations: sup-norm residual",
                              "eq_max_iter", 10000);
+  /* a cap that the baseline meets and the post-AI economy does not */
+  aiineq_result *r = solve_ok(m, 0);
+  double it0 = stat(r, "iterations_pre"), it1 = stat(r, "iterations_post");
+  aiineq_result_free(r);
+  ck_assert(it1 > it0);
+  AIQ_ASSERT_OK(aiineq_model_set_int(m, "eq_max_iter", (int64_t)it0));
+  assert_fails_then_recovers(m, AIINEQ_ERR_NOCONV, "post-AI equilibrium (adoption A = 1)",
+                             "eq_max_iter", 10000);
   aiineq_model_free(m);
 }
 END_TEST
