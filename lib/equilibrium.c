@@ -413,11 +413,12 @@ static int newton(fp *f, double *x, double *g, double *res, double tol, long max
 #define NEWTON_TRIES 4
 
 int aiq_eq_solve(const aiineq_model *m, const aiq_grid *g, const aiq_tech *tech,
-                 const aiq_prices *pr, aiq_eq *eq, char *err) {
+                 const aiq_prices *pr, aiq_eq *eq, const char *label, char *err) {
   size_t K = m->n_tasks, n = (pr->fixed ? 4 : 5) * K;
   size_t mem = AA_MEMORY < n ? AA_MEMORY : n;
   fp f = {.tech = tech, .pr = pr, .eq = eq, .K = K, .n = n, .np = pr->fixed ? 0 : K};
-  if (work_init(&f.w, m, g)) return aiq_fail(err, AIINEQ_ERR_NOMEM, "out of memory (equilibrium)");
+  if (work_init(&f.w, m, g))
+    return aiq_fail(err, AIINEQ_ERR_NOMEM, "out of memory (%s equilibrium)", label);
   /* x, fx, gx, x_prev, g_prev, x_new, ls rhs, x_best, dX (n x mem), dG, A copy */
   double *buf = aiq_malloc_array(n, (8 + 3 * mem) * sizeof *buf);
   double lwork_q = 0.0;
@@ -429,7 +430,7 @@ int aiq_eq_solve(const aiineq_model *m, const aiq_grid *g, const aiq_tech *tech,
     aiq_free(f.w.alpha);
     aiq_free(buf);
     aiq_free(lwork);
-    return aiq_fail(err, AIINEQ_ERR_NOMEM, "out of memory (equilibrium)");
+    return aiq_fail(err, AIINEQ_ERR_NOMEM, "out of memory (%s equilibrium)", label);
   }
   double *x = buf, *gx = buf + 2 * n, *xp = buf + 3 * n, *gp = buf + 4 * n;
   double *xn = buf + 5 * n, *rhs = buf + 6 * n, *xb = buf + 7 * n, *dX = buf + 8 * n,
@@ -555,9 +556,9 @@ int aiq_eq_solve(const aiineq_model *m, const aiq_grid *g, const aiq_tech *tech,
   if (rc == AIINEQ_ERR_NOMEM) return aiq_fail(err, rc, "out of memory (equilibrium, Newton)");
   if (rc != AIINEQ_OK)
     return aiq_fail(err, AIINEQ_ERR_NOCONV,
-                    "equilibrium at adoption A = %g not reached after %ld iterations: "
+                    "%s equilibrium (adoption A = %g) not reached after %ld iterations: "
                     "sup-norm residual %.3g (eq_tol %.3g)",
-                    tech->A, f.evals, res, tol);
+                    label, tech->A, f.evals, res, tol);
   return AIINEQ_OK;
 }
 
@@ -566,7 +567,8 @@ int aiq_eq_held(const aiineq_model *m, const aiq_grid *g, const aiq_tech *base_t
                 char *err) {
   size_t K = m->n_tasks;
   work w;
-  if (work_init(&w, m, g)) return aiq_fail(err, AIINEQ_ERR_NOMEM, "out of memory (equilibrium)");
+  if (work_init(&w, m, g))
+    return aiq_fail(err, AIINEQ_ERR_NOMEM, "out of memory (post-AI equilibrium)");
   double *mu = w.pk, *V = w.r; /* scratch: discarded, beliefs stay at baseline */
   choice_coefs(m, base_tech, base->p, base->mu, base->r, w.alpha, w.beta);
   eq->college_share = log_masses(&w, NULL);

@@ -82,7 +82,7 @@ static int solve_equilibria(aiineq_model *m, unsigned flags, aiineq_result *r,
     e0->V[c] = sa2;
   }
   aiq_prices fixed = {1, aiq_par(m, SIGMA_CES), NULL};
-  if ((rc = aiq_eq_solve(m, g, &tech[0], &fixed, e0, m->err))) return rc;
+  if ((rc = aiq_eq_solve(m, g, &tech[0], &fixed, e0, "baseline", m->err))) return rc;
 
   /* CES weights from the baseline supplies: log share_k = log S0_k - log sum S0. */
   double *log_share = aiq_malloc_array(K, sizeof *log_share);
@@ -100,7 +100,7 @@ static int solve_equilibria(aiineq_model *m, unsigned flags, aiineq_result *r,
     memcpy(e1->p, e0->p, K * sizeof *e1->p);
     memcpy(e1->mu, e0->mu, 2 * K * sizeof *e1->mu);
     memcpy(e1->V, e0->V, 2 * K * sizeof *e1->V);
-    rc = aiq_eq_solve(m, g, &tech[1], &ces, e1, m->err);
+    rc = aiq_eq_solve(m, g, &tech[1], &ces, e1, "post-AI", m->err);
   }
   aiq_free(log_share);
   if (rc) return rc;

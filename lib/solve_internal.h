@@ -67,10 +67,11 @@ int aiq_choice_init(aiq_choice *ch, const aiineq_model *m, const aiq_tech *tech,
 void aiq_choice_free(aiq_choice *ch);
 
 /* Solve an equilibrium.  `eq` holds the starting point on entry (p, mu, V)
- * and the solution on success.  On failure a message is written to err.
+ * and the solution on success.  On failure a message naming the economy
+ * (`label`, e.g. "baseline") is written to err.
  * Returns AIINEQ_OK, AIINEQ_ERR_NOCONV, AIINEQ_ERR_NOMEM. */
 int aiq_eq_solve(const aiineq_model *m, const aiq_grid *g, const aiq_tech *tech,
-                 const aiq_prices *pr, aiq_eq *eq, char *err);
+                 const aiq_prices *pr, aiq_eq *eq, const char *label, char *err);
 
 /* Equilibrium with choices and beliefs held at `base` (solved under
  * `base_tech`): masses from the baseline choices, supplies from the new

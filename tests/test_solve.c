@@ -10,7 +10,11 @@
 #include "ref/sim_ref.h"
 #include "testutil.h"
 
-/* A small model: N = 20000 households, J = 200 firms (properties that do not
+/* Households of the small model: 20000 (10000 under AIQ_TEST_SMALL), above
+ * the parallel grain of par.h so that threaded loops are exercised. */
+static size_t small_n(void) { return aiq_test_size(20000, 10000); }
+
+/* A small model: small_n() households, J = 200 firms (properties that do not
  * need the default size), one thread (test_thread_independent checks that
  * the thread count changes no bit; one thread keeps the suite quick on a
  * shared machine). */
@@ -18,7 +22,7 @@ static aiineq_model *small_model(void) {
   aiineq_model *m = NULL;
   AIQ_ASSERT_OK(aiineq_model_new(&m));
   AIQ_ASSERT_OK(aiineq_model_set_threads(m, 1));
-  AIQ_ASSERT_OK(aiineq_model_set_int(m, "n_workers", 20000));
+  AIQ_ASSERT_OK(aiineq_model_set_int(m, "n_workers", (int64_t)small_n()));
   AIQ_ASSERT_OK(aiineq_model_set_int(m, "n_firms", 200));
   return m;
 }
@@ -204,7 +208,7 @@ START_TEST(test_no_ai_no_change) {
   aiineq_result *r = solve_ok(m, 0);
   ck_assert(stat(r, "delta_gini") == 0.0);
   ck_assert(stat(r, "gini_pre") == stat(r, "gini_post"));
-  assert_same_economy(r, AIINEQ_PRE, r, AIINEQ_POST, 20000);
+  assert_same_economy(r, AIINEQ_PRE, r, AIINEQ_POST, small_n());
   aiineq_result_free(r);
   aiineq_model_free(m);
 }
@@ -223,7 +227,7 @@ START_TEST(test_equal_adoption_identical) {
     eq_array(r, AIINEQ_POST, arrays[a], x1, len);
     ck_assert_msg(memcmp(x0, x1, len * sizeof *x0) == 0, "%s differs", arrays[a]);
   }
-  assert_same_economy(r, AIINEQ_PRE, r, AIINEQ_POST, 20000);
+  assert_same_economy(r, AIINEQ_PRE, r, AIINEQ_POST, small_n());
   ck_assert(stat(r, "delta_gini") == 0.0);
   ck_assert(stat(r, "labour_share_pre") == stat(r, "labour_share_post"));
   aiineq_result_free(r);
@@ -244,7 +248,7 @@ START_TEST(test_zero_exposure) {
   eq_array(r, AIINEQ_PRE, "V", V0, 10);
   eq_array(r, AIINEQ_POST, "V", V1, 10);
   ck_assert(memcmp(mu0, mu1, sizeof mu0) == 0 && memcmp(V0, V1, sizeof V0) == 0);
-  assert_same_economy(r, AIINEQ_PRE, r, AIINEQ_POST, 20000);
+  assert_same_economy(r, AIINEQ_PRE, r, AIINEQ_POST, small_n());
   aiineq_result_free(r);
   aiineq_model_free(m);
 }
@@ -294,7 +298,7 @@ START_TEST(test_baseline_invariance) {
     for (size_t s = 0; s < sizeof pre / sizeof pre[0]; s++)
       ck_assert_msg(stat(r0, pre[s]) == stat(r1, pre[s]), "%s changed with %s", pre[s],
                     change[c].name);
-    assert_same_economy(r0, AIINEQ_PRE, r1, AIINEQ_PRE, 20000);
+    assert_same_economy(r0, AIINEQ_PRE, r1, AIINEQ_PRE, small_n());
     ck_assert(stat(r0, "gini_post") != stat(r1, "gini_post"));
     aiineq_result_free(r1);
     aiineq_model_free(m2);
@@ -307,8 +311,8 @@ END_TEST
 START_TEST(test_seed_determinism) {
   aiineq_model *m = small_model();
   aiineq_result *a = solve_ok(m, 0), *b = solve_ok(m, 0);
-  for (int s = 0; s < 2; s++) assert_same_economy(a, s, b, s, 20000);
-  ck_assert(memcmp(hh(a, 0, "ability"), hh(b, 0, "ability"), 20000 * sizeof(double)) == 0);
+  for (int s = 0; s < 2; s++) assert_same_economy(a, s, b, s, small_n());
+  ck_assert(memcmp(hh(a, 0, "ability"), hh(b, 0, "ability"), small_n() * sizeof(double)) == 0);
   double ma[6], mb[6];
   AIQ_ASSERT_OK(aiineq_result_moments(a, ma, 6));
   AIQ_ASSERT_OK(aiineq_result_moments(b, mb, 6));
@@ -342,7 +346,7 @@ START_TEST(test_thread_independent) {
   for (int c = 0; c < 3; c++) {
     AIQ_ASSERT_OK(aiineq_model_set_threads(m, nts[c]));
     aiineq_result *r = solve_ok(m, 0);
-    for (int s = 0; s < 2; s++) assert_same_economy(ref, s, r, s, 20000);
+    for (int s = 0; s < 2; s++) assert_same_economy(ref, s, r, s, small_n());
     double ma[6], mb[6];
     AIQ_ASSERT_OK(aiineq_result_moments(ref, ma, 6));
     AIQ_ASSERT_OK(aiineq_result_moments(r, mb, 6));
@@ -380,12 +384,13 @@ END_TEST
 /* Simulated households are internally consistent. */
 START_TEST(test_household_accounting) {
   aiineq_model *m = small_model();
-  AIQ_ASSERT_OK(aiineq_model_set_int(m, "n_workers", 20001)); /* not a multiple of J */
+  size_t n1 = small_n() + 1; /* not a multiple of J */
+  AIQ_ASSERT_OK(aiineq_model_set_int(m, "n_workers", (int64_t)n1));
   aiineq_result *r = solve_ok(m, 0);
   size_t K = 0, N = 0;
   AIQ_ASSERT_OK(aiineq_result_dims(r, &K, &N));
   ck_assert_uint_eq(K, 5);
-  ck_assert_uint_eq(N, 20001);
+  ck_assert_uint_eq(N, n1);
   for (int s = 0; s < 2; s++) {
     const double *w = hh(r, s, "wage"), *ci = hh(r, s, "capital_income"), *y = hh(r, s, "income");
     const int32_t *firm = hh_int(r, s, "firm"), *task = hh_int(r, s, "task"),
@@ -401,7 +406,7 @@ START_TEST(test_household_accounting) {
       cap += ci[i];
       wsum += w[i];
     }
-    for (int j = 0; j < 200; j++) ck_assert(size[j] == 100 || size[j] == 101);
+    for (int j = 0; j < 200; j++) ck_assert(size[j] == n1 / 200 || size[j] == n1 / 200 + 1);
     const char *pname = s ? "profits_post" : "profits_pre";
     AIQ_ASSERT_NEAR(cap / (double)N, stat(r, pname), 1e-12);
     double ls = stat(r, s ? "labour_share_post" : "labour_share_pre");
@@ -475,8 +480,8 @@ START_TEST(test_hold_channels) {
   eq_array(r, AIINEQ_PRE, "mu", mu0, 10);
   eq_array(r, AIINEQ_POST, "mu", mu1, 10);
   ck_assert(memcmp(mu0, mu1, sizeof mu0) == 0);
-  ck_assert(memcmp(hh_int(r, 0, "education"), hh_int(r, 1, "education"), 20000 * 4) == 0);
-  ck_assert(memcmp(hh_int(r, 0, "task"), hh_int(r, 1, "task"), 20000 * 4) == 0);
+  ck_assert(memcmp(hh_int(r, 0, "education"), hh_int(r, 1, "education"), small_n() * 4) == 0);
+  ck_assert(memcmp(hh_int(r, 0, "task"), hh_int(r, 1, "task"), small_n() * 4) == 0);
   ck_assert(stat(r, "college_share_post") == stat(r, "college_share_pre"));
   eq_array(r, AIINEQ_POST, "p", p, 5);
   ck_assert(p[4] < 1.0 && p[0] > 1.0); /* prices still respond to compression */
@@ -489,7 +494,7 @@ START_TEST(test_hold_channels) {
   r = solve_ok(m, AIINEQ_HOLD_COMPRESSION | AIINEQ_HOLD_ASSET_RENTS | AIINEQ_HOLD_BEHAVIOUR |
                       AIINEQ_HOLD_PRICES);
   ck_assert(stat(r, "delta_gini") == 0.0);
-  assert_same_economy(r, AIINEQ_PRE, r, AIINEQ_POST, 20000);
+  assert_same_economy(r, AIINEQ_PRE, r, AIINEQ_POST, small_n());
   aiineq_result_free(r);
   /* asset rents held alone: the post economy earns less value added */
   r = solve_ok(m, AIINEQ_HOLD_ASSET_RENTS);
@@ -503,18 +508,26 @@ END_TEST
 
 /* ---- bad input ---- */
 
+/* The solve fails with `want`, returns no result and says `needle`; after the
+ * integer parameter `name` is set to `fixed` the same model solves. */
+static void assert_fails_then_recovers(aiineq_model *m, int want, const char *needle,
+                                       const char *name, int64_t fixed) {
+  aiineq_result *r = (aiineq_result *)&r;
+  AIQ_ASSERT_STATUS(aiineq_solve(m, &r), want);
+  ck_assert_ptr_null(r);
+  const char *msg = aiineq_model_errmsg(m);
+  ck_assert_msg(strstr(msg, needle) != NULL, "message '%s' lacks '%s'", msg, needle);
+  AIQ_ASSERT_OK(aiineq_model_set_int(m, name, fixed));
+  r = solve_ok(m, 0);
+  aiineq_result_free(r);
+}
+
 START_TEST(test_more_firms_than_households) {
   aiineq_model *m = small_model();
   AIQ_ASSERT_OK(aiineq_model_set_int(m, "n_workers", 100));
   AIQ_ASSERT_OK(aiineq_model_set_int(m, "n_firms", 101));
-  aiineq_result *r = (aiineq_result *)&r;
-  AIQ_ASSERT_STATUS(aiineq_solve(m, &r), AIINEQ_ERR_RANGE);
-  ck_assert_ptr_null(r);
-  ck_assert(strstr(aiineq_model_errmsg(m), "n_firms") != NULL);
-  /* the model stays usable */
-  AIQ_ASSERT_OK(aiineq_model_set_int(m, "n_firms", 100));
-  r = solve_ok(m, 0);
-  aiineq_result_free(r);
+  assert_fails_then_recovers(m, AIINEQ_ERR_RANGE, "n_firms = 101 exceeds n_workers = 100",
+                             "n_firms", 100);
   aiineq_model_free(m);
 }
 END_TEST
@@ -522,14 +535,18 @@ END_TEST
 START_TEST(test_no_convergence_reported) {
   aiineq_model *m = small_model();
   AIQ_ASSERT_OK(aiineq_model_set_int(m, "eq_max_iter", 1));
-  aiineq_result *r = NULL;
-  AIQ_ASSERT_STATUS(aiineq_solve(m, &r), AIINEQ_ERR_NOCONV);
-  ck_assert_ptr_null(r);
-  const char *msg = aiineq_model_errmsg(m);
-  ck_assert_msg(strstr(msg, "after 1 iterations") && strstr(msg, "residual"), "%s", msg);
-  AIQ_ASSERT_OK(aiineq_model_set_int(m, "eq_max_iter", 10000));
-  r = solve_ok(m, 0);
+  /* the message names the economy, the iteration count and the residual */
+  assert_fails_then_recovers(m, AIINEQ_ERR_NOCONV, "baseline equilibrium (adoption A = 0) "
+                             "not reached after 1 iterations: sup-norm residual",
+                             "eq_max_iter", 10000);
+  /* a cap that the baseline meets and the post-AI economy does not */
+  aiineq_result *r = solve_ok(m, 0);
+  double it0 = stat(r, "iterations_pre"), it1 = stat(r, "iterations_post");
   aiineq_result_free(r);
+  ck_assert(it1 > it0);
+  AIQ_ASSERT_OK(aiineq_model_set_int(m, "eq_max_iter", (int64_t)it0));
+  assert_fails_then_recovers(m, AIINEQ_ERR_NOCONV, "post-AI equilibrium (adoption A = 1)",
+                             "eq_max_iter", 10000);
   aiineq_model_free(m);
 }
 END_TEST
