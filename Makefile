@@ -66,7 +66,8 @@ endif
 # ---- sources ----
 LIB_SRC := $(sort $(wildcard lib/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/obj/%.o)
-EXAMPLE_SRC := $(sort $(wildcard examples/*.c))
+# examples/*_mpi.c need an MPI compiler: built by make check-mpi (mk/hardening.mk).
+EXAMPLE_SRC := $(filter-out examples/%_mpi.c,$(sort $(wildcard examples/*.c)))
 EXAMPLES := $(EXAMPLE_SRC:examples/%.c=$(B)/examples/%)
 TEST_SRC := $(sort $(wildcard tests/test_*.c))
 TEST_OBJ := $(TEST_SRC:%.c=$(B)/obj/%.o)

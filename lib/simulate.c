@@ -188,6 +188,12 @@ static void choose(const econ_in *in, size_t K, double *restrict t, double a, do
   *k_out = k;
 }
 
+/* Doubles between two threads' choice scratch: 2K rounded up to whole
+ * 64-byte cache lines plus one line of padding, so that no two threads ever
+ * write the same cache line (false sharing made two threads slower than
+ * one). */
+static inline size_t scratch_stride(size_t K) { return ((2 * K + 7) / 8 + 1) * 8; }
+
 /* Pass over households: draws, ability, raw ownership normal, and both
  * economies' choices and log base wages.  scratch holds 2K doubles per
  * thread. */
@@ -199,7 +205,7 @@ static void draw_households(const aiineq_model *m, aiineq_result *r, const econ_
   double *eps_o = r->sim[AIINEQ_POST].capital_income, *eps_s = r->sim[AIINEQ_PRE].income;
 #pragma omp parallel num_threads(nt) if (nt > 1 && N > AIQ_PAR_GRAIN)
   {
-    double *t = scratch + (size_t)thread_id() * 2 * K;
+    double *t = scratch + (size_t)thread_id() * scratch_stride(K);
 #pragma omp for schedule(static)
     for (size_t i = 0; i < N; i++) {
       double u0[4], u1[4];
@@ -374,7 +380,7 @@ int aiq_simulate(aiineq_model *m, const aiq_tech tech[2], aiineq_result *r) {
   int rc = sim_alloc(r);
   double *fbuf = aiq_malloc_array(J, 10 * sizeof *fbuf);
   double *kbuf = aiq_malloc_array(K, 3 * sizeof *kbuf);
-  double *scratch = aiq_malloc_array((size_t)nt * 2 * K, sizeof *scratch);
+  double *scratch = aiq_malloc_array((size_t)nt * scratch_stride(K), sizeof *scratch);
   size_t *idx = NULL;
   aiq_choice ch[2] = {{0, NULL, NULL}, {0, NULL, NULL}};
   int held = (r->flags & AIINEQ_HOLD_BEHAVIOUR) != 0;

@@ -158,3 +158,31 @@ check-tsan: | $(DEPS_STAMP)
 	$(TEST_ENV) CK_FORK=no CK_RUN_SUITE=threads TSAN_OPTIONS=halt_on_error=1:exitcode=66 \
 	  $(B)/tsan/tests/runner
 	@echo "check-tsan: ok (no data race)"
+
+# ---- MPI: the regime map split across ranks equals the serial map ----
+# Open MPI from Debian (libopenmpi-dev, openmpi-bin), installed here when
+# missing.  As root mpirun needs --allow-run-as-root; --oversubscribe lets
+# two ranks share fewer cores.  docs/mpi.md covers batch schedulers.
+MPICC ?= mpicc
+MPIRUN ?= mpirun
+MPI_NP ?= 2
+MPIRUN_FLAGS ?= --allow-run-as-root --oversubscribe
+MPI_ENV := OMPI_MCA_btl_vader_single_copy_mechanism=none OMPI_MCA_rmaps_base_oversubscribe=1
+MPI_ARGS ?= --nx 5 --ny 3 --workers 20000
+
+.PHONY: check-mpi
+$(B)/examples/regime_map_mpi: examples/regime_map_mpi.c $(SHLIB) $(HEADERS)
+	@mkdir -p $(@D)
+	$(MPICC) $(USER_CFLAGS) $< -o $@ -L$(B)/lib -laiineq -Wl,-rpath,'$$ORIGIN/../lib' \
+	  $(LDFLAGS) -lm
+
+check-mpi: $(SHLIB)
+	NO_INSTALL=$(NO_INSTALL) bash scripts/install-deps.sh libopenmpi-dev openmpi-bin
+	$(MAKE) --no-print-directory $(B)/examples/regime_map_mpi
+	$(TEST_ENV) $(MPI_ENV) $(MPIRUN) $(MPIRUN_FLAGS) -np 1 $(B)/examples/regime_map_mpi \
+	  --serial $(MPI_ARGS) > $(B)/regime_map_serial.txt
+	$(TEST_ENV) $(MPI_ENV) $(MPIRUN) $(MPIRUN_FLAGS) -np $(MPI_NP) $(B)/examples/regime_map_mpi \
+	  $(MPI_ARGS) > $(B)/regime_map_mpi.txt
+	@test -s $(B)/regime_map_serial.txt || { echo "check-mpi: empty serial map" >&2; exit 1; }
+	cmp $(B)/regime_map_serial.txt $(B)/regime_map_mpi.txt
+	@echo "check-mpi: ok ($$(wc -l < $(B)/regime_map_mpi.txt) grid points, $(MPI_NP) ranks, identical to the serial map)"
