@@ -38,6 +38,7 @@ int aiq_par_threads(const aiineq_model *m) {
 }
 
 double aiq_par_sum(const double *x, size_t n, int nt) {
+  (void)nt; /* only read by OpenMP */
   size_t nc = aiq_par_nchunks(n);
   double part[AIQ_PAR_MAXCHUNKS];
 #pragma omp parallel for num_threads(nt) schedule(static) if (nc > 1 && nt > 1)

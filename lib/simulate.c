@@ -199,6 +199,7 @@ static inline size_t scratch_stride(size_t K) { return ((2 * K + 7) / 8 + 1) * 8
  * thread. */
 static void draw_households(const aiineq_model *m, aiineq_result *r, const econ_in in[2],
                             double *scratch, int nt) {
+  (void)nt; /* only read by OpenMP */
   size_t N = r->N, K = r->K;
   uint64_t seed = (uint64_t)aiq_ipar(m, SEED);
   double sa = aiq_par(m, SIGMA_A), be = aiq_par(m, BETA_E), sz = aiq_par(m, SIGMA_Z);
