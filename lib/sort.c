@@ -64,6 +64,40 @@ static void radix_histograms(const uint64_t *key, size_t n,
   }
 }
 
+/* One counting-sort step: move src[lo..hi) (and isrc, when not NULL) to
+ * dst/idst at the positions off[digit]++ (stable). */
+static inline void radix_scatter(const uint64_t *src, const size_t *isrc, uint64_t *dst,
+                                 size_t *idst, size_t lo, size_t hi, size_t *off, int shift) {
+  if (isrc) {
+    for (size_t i = lo; i < hi; i++) {
+      size_t pos = off[(src[i] >> shift) & AIQ_RADIX_MASK]++;
+      dst[pos] = src[i];
+      idst[pos] = isrc[i];
+    }
+  } else {
+    for (size_t i = lo; i < hi; i++) dst[off[(src[i] >> shift) & AIQ_RADIX_MASK]++] = src[i];
+  }
+}
+
+/* After a pass the destination becomes the next pass's source. */
+static inline void radix_swap(uint64_t **src, uint64_t **dst, size_t **isrc, size_t **idst) {
+  uint64_t *t = *src;
+  *src = *dst;
+  *dst = t;
+  size_t *it = *isrc;
+  *isrc = *idst;
+  *idst = it;
+}
+
+/* The results of the last pass are in src/isrc: copy them home to key/idx. */
+static void radix_finish(uint64_t *key, size_t *idx, const uint64_t *src, const size_t *isrc,
+                         size_t n) {
+  if (src != key) {
+    memcpy(key, src, n * sizeof *key);
+    if (idx) memcpy(idx, isrc, n * sizeof *idx);
+  }
+}
+
 /* Sort key[0..n) (and, if idx is not NULL, carry idx along).  The results
  * end in key/idx; key2/idx2 are scratch of the same length. */
 static void radix_sort(uint64_t *key, size_t *idx, uint64_t *key2, size_t *idx2, size_t n,
@@ -74,28 +108,10 @@ static void radix_sort(uint64_t *key, size_t *idx, uint64_t *key2, size_t *idx2,
   size_t *isrc = idx, *idst = idx2;
   for (int p = 0; p < AIQ_RADIX_PASSES; p++) {
     if (!active[p]) continue;
-    size_t *off = count[p];
-    int shift = p * AIQ_RADIX_BITS;
-    if (isrc) {
-      for (size_t i = 0; i < n; i++) {
-        size_t pos = off[(src[i] >> shift) & AIQ_RADIX_MASK]++;
-        dst[pos] = src[i];
-        idst[pos] = isrc[i];
-      }
-      size_t *it = isrc;
-      isrc = idst;
-      idst = it;
-    } else {
-      for (size_t i = 0; i < n; i++) dst[off[(src[i] >> shift) & AIQ_RADIX_MASK]++] = src[i];
-    }
-    uint64_t *t = src;
-    src = dst;
-    dst = t;
+    radix_scatter(src, isrc, dst, idst, 0, n, count[p], p * AIQ_RADIX_BITS);
+    radix_swap(&src, &dst, &isrc, &idst);
   }
-  if (src != key) {
-    memcpy(key, src, n * sizeof *key);
-    if (idx) memcpy(idx, isrc, n * sizeof *idx);
-  }
+  radix_finish(key, idx, src, isrc, n);
 }
 
 
@@ -131,31 +147,12 @@ static void radix_sort_par(uint64_t *key, size_t *idx, uint64_t *key2, size_t *i
         run += total;
         if (total == n) noop = 1; /* every key has this digit: nothing moves */
       }
-      if (!noop) {
-        if (isrc) {
-          for (size_t i = lo; i < hi; i++) {
-            size_t pos = off[(src[i] >> shift) & AIQ_RADIX_MASK]++;
-            dst[pos] = src[i];
-            idst[pos] = isrc[i];
-          }
-        } else {
-          for (size_t i = lo; i < hi; i++) dst[off[(src[i] >> shift) & AIQ_RADIX_MASK]++] = src[i];
-        }
-      }
+      if (!noop) radix_scatter(src, isrc, dst, idst, lo, hi, off, shift);
       if (t == 0) skip = noop; /* every thread reached the same verdict */
     }
-    if (skip) continue;
-    uint64_t *tk = src;
-    src = dst;
-    dst = tk;
-    size_t *ti = isrc;
-    isrc = idst;
-    idst = ti;
+    if (!skip) radix_swap(&src, &dst, &isrc, &idst);
   }
-  if (src != key) {
-    memcpy(key, src, n * sizeof *key);
-    if (idx) memcpy(idx, isrc, n * sizeof *idx);
-  }
+  radix_finish(key, idx, src, isrc, n);
 }
 #endif
 
