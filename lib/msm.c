@@ -15,6 +15,7 @@
 
 #include "model_internal.h"
 #include "msm_internal.h"
+#include "par.h"
 #include "sobol.h"
 #include "spd.h"
 
@@ -700,8 +701,26 @@ static void fd_points(const aiineq_msm *e, const double *b, size_t p, double *xp
   *xm = dn_ok ? dn : b[p];
 }
 
-/* dm/db (n_sel x np, row major) at b; counts evaluations. */
-static int jacobian(aiineq_msm *e, const double *b, double *G, double *mfull, size_t *evals) {
+/* Moments of the model alone at b on model copy w (no user callback). */
+static int eval_model_on(const aiineq_msm *e, aiineq_model *w, const double *b, double *mfull,
+                         char *err) {
+  for (size_t p = 0; p < e->np; p++) w->val[e->par[p].pidx] = b[p];
+  return aiq_msm_model_moments(w, mfull, err);
+}
+
+/* The 2 np central-difference points of the Jacobian at b: point 2p is
+ * (p, up), point 2p + 1 is (p, down); x has room for 2 np rows of np. */
+static void jac_point(const aiineq_msm *e, const double *b, size_t q, double *x) {
+  size_t nb = e->np, p = q / 2;
+  double xp, xm;
+  fd_points(e, b, p, &xp, &xm);
+  memcpy(x, b, nb * sizeof *x);
+  x[p] = (q % 2) ? xm : xp;
+}
+
+/* Serial Jacobian (any moment source). */
+static int jacobian_serial(aiineq_msm *e, const double *b, double *G, double *mfull,
+                           size_t *evals) {
   size_t nb = e->np, nm = e->n_sel;
   double x[AIINEQ_MSM_MAX_PARAMS], *plus = aiq_malloc_array(e->n_total, sizeof *plus);
   if (!plus) return aiq_fail(e->err, AIINEQ_ERR_NOMEM, "out of memory");
@@ -722,6 +741,71 @@ static int jacobian(aiineq_msm *e, const double *b, double *G, double *mfull, si
   }
   aiq_free(plus);
   return rc;
+}
+
+/* The same with the 2 np solves spread over nt threads, each on its own
+ * model copy solving with one thread (model moments only: a user callback
+ * need not be thread-safe).  Every solve's moments are the same bits for
+ * any thread count, and the columns are assembled in the serial order, so
+ * G, the error of the first failing point (in serial order) and the state
+ * left in e->model and mfull are those of jacobian_serial. */
+static int jacobian_par(aiineq_msm *e, const double *b, double *G, double *mfull, size_t *evals,
+                        int nt) {
+  size_t nb = e->np, nm = e->n_sel, nq = 2 * nb, nt_ = (size_t)nt < nq ? (size_t)nt : nq;
+  double *mom = aiq_malloc_array(nq * e->n_total, sizeof *mom);
+  double *xs = aiq_malloc_array(nq * nb, sizeof *xs);
+  int *qrc = aiq_malloc_array(nq, sizeof *qrc);
+  char(*qerr)[AIQ_ERRLEN] = aiq_malloc_array(nq, AIQ_ERRLEN);
+  aiineq_model **w = aiq_calloc(nt_, sizeof *w);
+  int rc = (mom && xs && qrc && qerr && w) ? AIINEQ_OK : AIINEQ_ERR_NOMEM;
+  for (size_t t = 0; t < nt_ && !rc; t++) {
+    if (aiineq_model_copy(e->model, &w[t])) rc = AIINEQ_ERR_NOMEM;
+    else w[t]->n_threads = 1;
+  }
+  if (rc) {
+    if (w)
+      for (size_t t = 0; t < nt_; t++) aiineq_model_free(w[t]);
+    aiq_free(mom), aiq_free(xs), aiq_free(qrc), aiq_free(qerr), aiq_free(w);
+    return aiq_fail(e->err, AIINEQ_ERR_NOMEM, "out of memory");
+  }
+  for (size_t q = 0; q < nq; q++) jac_point(e, b, q, xs + q * nb);
+#pragma omp parallel for num_threads((int)nt_) schedule(dynamic, 1)
+  for (size_t q = 0; q < nq; q++) {
+    size_t t = 0;
+#ifdef _OPENMP
+    t = (size_t)omp_get_thread_num();
+#endif
+    qerr[q][0] = '\0';
+    qrc[q] = eval_model_on(e, w[t], xs + q * nb, mom + q * e->n_total, qerr[q]);
+  }
+  size_t last = nq - 1;
+  for (size_t q = 0; q < nq; q++)
+    if (qrc[q]) {
+      rc = aiq_fail(e->err, qrc[q], "%s", qerr[q]);
+      last = q;
+      break;
+    }
+  size_t done = rc ? last / 2 : nb; /* pairs evaluated before the first failure */
+  for (size_t p = 0; p < done; p++) {
+    const double *xp = xs + 2 * p * nb, *xm = xp + nb;
+    const double *mp = mom + 2 * p * e->n_total, *mm = mp + e->n_total;
+    *evals += 2;
+    for (size_t i = 0; i < nm; i++)
+      G[i * nb + p] = (mp[e->sel[i]] - mm[e->sel[i]]) / (xp[p] - xm[p]);
+  }
+  /* leave the estimator's model as the serial loop does: at the last point tried */
+  for (size_t p = 0; p < nb; p++) e->model->val[e->par[p].pidx] = xs[last * nb + p];
+  if (!rc) memcpy(mfull, mom + last * e->n_total, e->n_total * sizeof *mfull);
+  for (size_t t = 0; t < nt_; t++) aiineq_model_free(w[t]);
+  aiq_free(mom), aiq_free(xs), aiq_free(qrc), aiq_free(qerr), aiq_free(w);
+  return rc;
+}
+
+/* dm/db (n_sel x np, row major) at b; counts evaluations. */
+static int jacobian(aiineq_msm *e, const double *b, double *G, double *mfull, size_t *evals) {
+  int nt = e->model ? aiq_par_threads(e->model) : 1;
+  if (nt > 1 && e->model && !e->mfn) return jacobian_par(e, b, G, mfull, evals, nt);
+  return jacobian_serial(e, b, G, mfull, evals);
 }
 
 /* Everything at b into r (b, start and starts already filled). */

@@ -7,18 +7,19 @@
 #include <string.h>
 
 #include "model_internal.h"
+#include "par.h"
 
 /* Delta Gini of w solved with channel flags; a failure's message goes to
  * the caller's model m. */
-static int delta_gini(aiineq_model *m, aiineq_model *w, unsigned flags, double *dg) {
+static int delta_gini(char *err, aiineq_model *w, unsigned flags, double *dg) {
   aiineq_result *r = NULL;
   int rc = aiineq_solve_ex(w, flags, &r);
-  if (rc < 0) return aiq_fail(m->err, rc, "%s", aiineq_model_errmsg(w));
+  if (rc < 0) return aiq_fail(err, rc, "%s", aiineq_model_errmsg(w));
   rc = aiineq_result_stat(r, "delta_gini", dg);
   aiineq_result_free(r);
-  if (rc < 0) return aiq_fail(m->err, rc, "cannot read delta_gini from the result");
+  if (rc < 0) return aiq_fail(err, rc, "cannot read delta_gini from the result");
   if (!isfinite(*dg))
-    return aiq_fail(m->err, AIINEQ_ERR_NONFINITE, "Delta Gini is not finite");
+    return aiq_fail(err, AIINEQ_ERR_NONFINITE, "Delta Gini is not finite");
   return AIINEQ_OK;
 }
 
@@ -28,9 +29,9 @@ static int copy_model(aiineq_model *m, aiineq_model **w) {
 }
 
 /* Set a real parameter on the copy, the message going to m. */
-static int set_par(aiineq_model *m, aiineq_model *w, const char *name, double v) {
+static int set_par(char *err, aiineq_model *w, const char *name, double v) {
   int rc = aiineq_model_set_double(w, name, v);
-  return rc ? aiq_fail(m->err, rc, "%s", aiineq_model_errmsg(w)) : AIINEQ_OK;
+  return rc ? aiq_fail(err, rc, "%s", aiineq_model_errmsg(w)) : AIINEQ_OK;
 }
 
 AIINEQ_API int aiineq_shapley_channels(aiineq_model *m, double *contrib, size_t n,
@@ -54,7 +55,7 @@ AIINEQ_API int aiineq_shapley_channels(aiineq_model *m, double *contrib, size_t 
     unsigned flags = 0;
     for (int c = 0; c < AIINEQ_N_CHANNELS; c++)
       if (!(s & (1u << c))) flags |= bit[c];
-    rc = delta_gini(m, w, flags, &v[s]);
+    rc = delta_gini(m->err, w, flags, &v[s]);
   }
   aiineq_model_free(w);
   if (rc) return rc;
@@ -89,21 +90,21 @@ static int check_values(aiineq_model *m, aiineq_model *w, const char *name, cons
                         size_t n) {
   if (!v) return aiq_fail(m->err, AIINEQ_ERR_ARG, "grid of '%s' is NULL", name);
   for (size_t i = 0; i < n; i++) {
-    int rc = set_par(m, w, name, v[i]);
+    int rc = set_par(m->err, w, name, v[i]);
     if (rc) return rc;
   }
   return AIINEQ_OK;
 }
 
 /* Delta Gini at root_param = x (grid parameter already set on w). */
-static int dg_at(aiineq_model *m, aiineq_model *w, const char *name, double x, double *f) {
-  int rc = set_par(m, w, name, x);
-  return rc ? rc : delta_gini(m, w, 0, f);
+static int dg_at(char *err, aiineq_model *w, const char *name, double x, double *f) {
+  int rc = set_par(err, w, name, x);
+  return rc ? rc : delta_gini(err, w, 0, f);
 }
 
 /* Brent's zero finder (Brent 1973, "zeroin") on [a, b] with f(a) f(b) < 0.
  * Stops when |f| <= ftol or the bracket is below 1e-12 (1 + |x|). */
-static int brent(aiineq_model *m, aiineq_model *w, const char *name, double a, double b,
+static int brent(char *err, aiineq_model *w, const char *name, double a, double b,
                  double fa, double fb, double ftol, double *root, double *froot) {
   double c = a, fc = fa, d = b - a, e = d;
   for (int it = 0; it < 200; it++) {
@@ -149,10 +150,108 @@ static int brent(aiineq_model *m, aiineq_model *w, const char *name, double a, d
     }
     a = b, fa = fb;
     b += fabs(d) > tol ? d : (mid > 0 ? tol : -tol);
-    int rc = dg_at(m, w, name, b, &fb);
+    int rc = dg_at(err, w, name, b, &fb);
     if (rc) return rc;
   }
-  return aiq_fail(m->err, AIINEQ_ERR_NOCONV, "boundary: Brent did not converge in 200 steps");
+  return aiq_fail(err, AIINEQ_ERR_NOCONV, "boundary: Brent did not converge in 200 steps");
+}
+
+/* One point of a grid function, solved on the model copy w; a failure's
+ * message goes to err. */
+typedef int (*grid_point_fn)(void *ctx, aiineq_model *w, char *err, size_t k);
+
+/* Evaluate points 0..npts of a grid function on the threads of m
+ * (aiq_par_threads): each thread has its own model copy, solving with one
+ * thread.  Points are taken in blocks of a few per thread; after each block
+ * the points are checked and reported to progress in their order, so the
+ * first failure (its message into m->err), the progress calls and the stop
+ * are those of a serial run.  A point's value depends only on its
+ * parameters, never on which copy or thread solved it: the outputs are the
+ * same bits for every thread count. */
+static int grid_run(aiineq_model *m, size_t npts, grid_point_fn f, void *ctx,
+                    aiineq_regime_progress_fn progress, void *user, const char *what,
+                    int with_count) {
+  int nt = aiq_par_threads(m);
+  size_t ntz = (size_t)nt < npts ? (size_t)nt : npts;
+  size_t block = ntz > 1 ? 4 * ntz : 1;
+  aiineq_model **w = aiq_calloc(ntz, sizeof *w);
+  int *prc = aiq_malloc_array(block, sizeof *prc);
+  char(*perr)[AIQ_ERRLEN] = aiq_malloc_array(block, AIQ_ERRLEN);
+  int rc = (w && prc && perr) ? AIINEQ_OK : aiq_fail(m->err, AIINEQ_ERR_NOMEM, "%s: out of memory", what);
+  for (size_t t = 0; t < ntz && !rc; t++) {
+    rc = copy_model(m, &w[t]);
+    if (!rc && ntz > 1) w[t]->n_threads = 1; /* no nested parallelism */
+  }
+  for (size_t k0 = 0; k0 < npts && !rc; k0 += block) {
+    size_t nb = npts - k0 < block ? npts - k0 : block;
+#pragma omp parallel for num_threads((int)ntz) schedule(dynamic, 1) if (ntz > 1)
+    for (size_t b = 0; b < nb; b++) {
+      size_t t = 0;
+#ifdef _OPENMP
+      t = (size_t)omp_get_thread_num();
+#endif
+      perr[b][0] = '\0';
+      prc[b] = f(ctx, w[t], perr[b], k0 + b);
+    }
+    for (size_t b = 0; b < nb && !rc; b++) {
+      if (prc[b]) {
+        rc = aiq_fail(m->err, prc[b], "%s", perr[b]);
+        break;
+      }
+      if (progress && progress(k0 + b + 1, npts, user) != 0)
+        rc = with_count ? aiq_fail(m->err, AIINEQ_ERR_STOPPED,
+                                   "%s: stopped by the caller after %zu of %zu", what, k0 + b + 1,
+                                   npts)
+                        : aiq_fail(m->err, AIINEQ_ERR_STOPPED, "%s: stopped by the caller", what);
+    }
+  }
+  if (w)
+    for (size_t t = 0; t < ntz; t++) aiineq_model_free(w[t]);
+  aiq_free(w), aiq_free(prc), aiq_free(perr);
+  return rc;
+}
+
+typedef struct boundary_ctx {
+  const char *grid_param;
+  const double *grid;
+  const char *root_param;
+  double lo, hi, ftol;
+  size_t n;
+  double *out; /* root, Delta Gini at the root, flag: three rows of n */
+} boundary_ctx;
+
+static int boundary_point(void *ctx, aiineq_model *w, char *err, size_t i) {
+  const boundary_ctx *c = ctx;
+  double flo, fhi, x = NAN, fx = NAN, lo = c->lo, hi = c->hi;
+  int fl = AIINEQ_BOUNDARY_NO_SIGN_CHANGE;
+  int rc = set_par(err, w, c->grid_param, c->grid[i]);
+  if (!rc) rc = dg_at(err, w, c->root_param, lo, &flo);
+  if (!rc) rc = dg_at(err, w, c->root_param, hi, &fhi);
+  if (!rc && flo == 0) x = lo, fx = 0, fl = AIINEQ_BOUNDARY_FOUND;
+  else if (!rc && fhi == 0) x = hi, fx = 0, fl = AIINEQ_BOUNDARY_FOUND;
+  else if (!rc && (flo > 0) != (fhi > 0)) {
+    rc = brent(err, w, c->root_param, lo, hi, flo, fhi, c->ftol, &x, &fx);
+    fl = AIINEQ_BOUNDARY_FOUND;
+  }
+  c->out[i] = x;
+  c->out[c->n + i] = fx;
+  c->out[2 * c->n + i] = fl;
+  return rc;
+}
+
+typedef struct map_ctx {
+  const char *px;
+  const double *x;
+  size_t nx;
+  const char *py;
+  const double *y;
+  double *out;
+} map_ctx;
+
+static int map_point(void *ctx, aiineq_model *w, char *err, size_t k) {
+  const map_ctx *c = ctx;
+  int rc = set_par(err, w, c->py, c->y[k / c->nx]);
+  return rc ? rc : dg_at(err, w, c->px, c->x[k % c->nx], &c->out[k]);
 }
 
 AIINEQ_API int aiineq_regime_boundary(aiineq_model *m, const char *grid_param,
@@ -181,24 +280,9 @@ AIINEQ_API int aiineq_regime_boundary(aiineq_model *m, const char *grid_param,
   if (!rc) rc = check_values(m, w, root_param, bounds, 2);
   double *out = rc ? NULL : aiq_malloc_array(3 * n, sizeof *out);
   if (!rc && !out) rc = aiq_fail(m->err, AIINEQ_ERR_NOMEM, "boundary: out of memory");
-  for (size_t i = 0; i < n && !rc; i++) {
-    double flo, fhi, x = NAN, fx = NAN;
-    int fl = AIINEQ_BOUNDARY_NO_SIGN_CHANGE;
-    rc = set_par(m, w, grid_param, grid[i]);
-    if (!rc) rc = dg_at(m, w, root_param, lo, &flo);
-    if (!rc) rc = dg_at(m, w, root_param, hi, &fhi);
-    if (!rc && flo == 0) x = lo, fx = 0, fl = AIINEQ_BOUNDARY_FOUND;
-    else if (!rc && fhi == 0) x = hi, fx = 0, fl = AIINEQ_BOUNDARY_FOUND;
-    else if (!rc && (flo > 0) != (fhi > 0)) {
-      rc = brent(m, w, root_param, lo, hi, flo, fhi, ftol, &x, &fx);
-      fl = AIINEQ_BOUNDARY_FOUND;
-    }
-    out[i] = x;
-    out[n + i] = fx;
-    out[2 * n + i] = fl;
-    if (!rc && progress && progress(i + 1, n, user) != 0)
-      rc = aiq_fail(m->err, AIINEQ_ERR_STOPPED, "boundary: stopped by the caller after %zu of %zu",
-                    i + 1, n);
+  if (!rc) {
+    boundary_ctx bc = {grid_param, grid, root_param, lo, hi, ftol, n, out};
+    rc = grid_run(m, n, boundary_point, &bc, progress, user, "boundary", 1);
   }
   aiineq_model_free(w);
   if (!rc)
@@ -229,13 +313,9 @@ AIINEQ_API int aiineq_regime_map(aiineq_model *m, const char *px, const double *
   if (!rc) rc = check_values(m, w, py, y, ny);
   double *out = rc ? NULL : aiq_malloc_array(len, sizeof *out);
   if (!rc && !out) rc = aiq_fail(m->err, AIINEQ_ERR_NOMEM, "regime map: out of memory");
-  for (size_t j = 0; j < ny && !rc; j++) {
-    rc = set_par(m, w, py, y[j]);
-    for (size_t i = 0; i < nx && !rc; i++) {
-      rc = dg_at(m, w, px, x[i], &out[j * nx + i]);
-      if (!rc && progress && progress(j * nx + i + 1, len, user) != 0)
-        rc = aiq_fail(m->err, AIINEQ_ERR_STOPPED, "regime map: stopped by the caller");
-    }
+  if (!rc) {
+    map_ctx mc = {px, x, nx, py, y, out};
+    rc = grid_run(m, len, map_point, &mc, progress, user, "regime map", 0);
   }
   aiineq_model_free(w);
   if (!rc) memcpy(dgini, out, len * sizeof *out);

@@ -29,7 +29,10 @@ static int cmp_pair(const void *a, const void *b) {
  * 0: arbitrary bit patterns (every exponent, both signs, subnormals, Inf; no NaN)
  * 1: few distinct values (ties) with -0.0, +0.0, negatives and subnormals
  * 2: normal(0,1)-like values of both signs in a narrow exponent range
- * 3: non-negative small integers (most radix passes are skipped) */
+ * 3: non-negative small integers (most radix passes are skipped)
+ * 4: 1 + k 2^-52, k < 2048 (one active radix pass: the lowest digit)
+ * 5: -0.0 and +0.0 (argsort: all keys tie, no pass; sort: the top digit only)
+ * 6: one value (no active pass) */
 static double draw(int kind, size_t i) {
   uint64_t w[4];
   aiq_rng_words(12345, (uint64_t)kind, i, 0, w);
@@ -46,6 +49,9 @@ static double draw(int kind, size_t i) {
     return vals[aiq_rng_below(w[0], sizeof vals / sizeof vals[0])];
   }
   case 2: return (aiq_rng_to_open01(w[0]) - 0.5) * aiq_rng_to_open01(w[1]) * 8.0;
+  case 4: return 1.0 + (double)aiq_rng_below(w[0], 2048) * 0x1p-52;
+  case 5: return (w[0] & 1) ? -0.0 : 0.0;
+  case 6: return 2.5;
   default: return (double)aiq_rng_below(w[0], 50);
   }
 }
@@ -53,7 +59,7 @@ static double draw(int kind, size_t i) {
 static const size_t sizes[] = {0, 1, 2, 3, 7, 64, 1000, 100003};
 
 START_TEST(test_sort_matches_qsort) {
-  for (int kind = 0; kind < 4; kind++)
+  for (int kind = 0; kind < 7; kind++)
     for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
       size_t n = sizes[s];
       double *a = malloc((n + 1) * sizeof *a), *b = malloc((n + 1) * sizeof *b);
@@ -86,7 +92,7 @@ START_TEST(test_sort_keeps_bits) {
 END_TEST
 
 START_TEST(test_argsort_stable) {
-  for (int kind = 0; kind < 4; kind++)
+  for (int kind = 0; kind < 7; kind++)
     for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
       size_t n = sizes[s];
       double *x = malloc((n + 1) * sizeof *x), *copy = malloc((n + 1) * sizeof *copy);
