@@ -771,10 +771,7 @@ static int jacobian_par(aiineq_msm *e, const double *b, double *G, double *mfull
   for (size_t q = 0; q < nq; q++) jac_point(e, b, q, xs + q * nb);
 #pragma omp parallel for num_threads((int)nt_) schedule(dynamic, 1)
   for (size_t q = 0; q < nq; q++) {
-    size_t t = 0;
-#ifdef _OPENMP
-    t = (size_t)omp_get_thread_num();
-#endif
+    size_t t = aiq_par_thread_id();
     qerr[q][0] = '\0';
     qrc[q] = eval_model_on(e, w[t], xs + q * nb, mom + q * e->n_total, qerr[q]);
   }
