@@ -13,7 +13,9 @@
  *
  * One thread (and n < 2^32) takes the radix32_* path below: 32-bit counts
  * and indices and fused first/last passes (less memory traffic, same
- * permutation).  11-bit digits were measured against 13 and 16 bits
+ * permutation).  Several threads, or n >= 2^32, take radix_sort_par (one
+ * histogram per pass and thread; with one thread it is the plain serial
+ * LSD sort).  11-bit digits were measured against 13 and 16 bits
  * (docs/performance.md): 11 is fastest at n = 2e5, the default economy.
  *
  * The _nt variants split every pass over nt threads (OpenMP): each thread
@@ -45,6 +47,40 @@ static inline double double_of(uint64_t k) {
   double v;
   memcpy(&v, &u, sizeof v);
   return v;
+}
+
+/* One counting-sort step: move src[lo..hi) (and isrc, when not NULL) to
+ * dst/idst at the positions off[digit]++ (stable). */
+static inline void radix_scatter(const uint64_t *src, const size_t *isrc, uint64_t *dst,
+                                 size_t *idst, size_t lo, size_t hi, size_t *off, int shift) {
+  if (isrc) {
+    for (size_t i = lo; i < hi; i++) {
+      size_t pos = off[(src[i] >> shift) & AIQ_RADIX_MASK]++;
+      dst[pos] = src[i];
+      idst[pos] = isrc[i];
+    }
+  } else {
+    for (size_t i = lo; i < hi; i++) dst[off[(src[i] >> shift) & AIQ_RADIX_MASK]++] = src[i];
+  }
+}
+
+/* After a pass the destination becomes the next pass's source. */
+static inline void radix_swap(uint64_t **src, uint64_t **dst, size_t **isrc, size_t **idst) {
+  uint64_t *t = *src;
+  *src = *dst;
+  *dst = t;
+  size_t *it = *isrc;
+  *isrc = *idst;
+  *idst = it;
+}
+
+/* The results of the last pass are in src/isrc: copy them home to key/idx. */
+static void radix_finish(uint64_t *key, size_t *idx, const uint64_t *src, const size_t *isrc,
+                         size_t n) {
+  if (src != key) {
+    memcpy(key, src, n * sizeof *key);
+    if (idx) memcpy(idx, isrc, n * sizeof *idx);
+  }
 }
 
 /* ---- serial path for n < 2^32: 32-bit counts and indices, fused ends ----
@@ -180,11 +216,10 @@ static void radix_sort_par(uint64_t *key, size_t *idx, uint64_t *key2, size_t *i
     int shift = p * AIQ_RADIX_BITS, skip = 0;
 #pragma omp parallel num_threads(nt)
     {
-      size_t T = 1, t = 0;
+      size_t T = 1, t = aiq_par_thread_id();
       (void)nt;
 #ifdef _OPENMP
       T = (size_t)omp_get_num_threads();
-      t = (size_t)omp_get_thread_num();
 #endif
       size_t lo = aiq_par_lo(n, T, t), hi = aiq_par_lo(n, T, t + 1);
       size_t *mine = cnt[t], off[AIQ_RADIX_SIZE];
@@ -203,31 +238,12 @@ static void radix_sort_par(uint64_t *key, size_t *idx, uint64_t *key2, size_t *i
         run += total;
         if (total == n) noop = 1; /* every key has this digit: nothing moves */
       }
-      if (!noop) {
-        if (isrc) {
-          for (size_t i = lo; i < hi; i++) {
-            size_t pos = off[(src[i] >> shift) & AIQ_RADIX_MASK]++;
-            dst[pos] = src[i];
-            idst[pos] = isrc[i];
-          }
-        } else {
-          for (size_t i = lo; i < hi; i++) dst[off[(src[i] >> shift) & AIQ_RADIX_MASK]++] = src[i];
-        }
-      }
+      if (!noop) radix_scatter(src, isrc, dst, idst, lo, hi, off, shift);
       if (t == 0) skip = noop; /* every thread reached the same verdict */
     }
-    if (skip) continue;
-    uint64_t *tk = src;
-    src = dst;
-    dst = tk;
-    size_t *ti = isrc;
-    isrc = idst;
-    idst = ti;
+    if (!skip) radix_swap(&src, &dst, &isrc, &idst);
   }
-  if (src != key) {
-    memcpy(key, src, n * sizeof *key);
-    if (idx) memcpy(idx, isrc, n * sizeof *idx);
-  }
+  radix_finish(key, idx, src, isrc, n);
 }
 
 /* Scratch rows of counts: the six histograms of the serial sort, or one
