@@ -44,6 +44,16 @@ static inline size_t aiq_par_lo(size_t n, size_t np, size_t c) {
   return q * c + (c < r ? c : r);
 }
 
+/* Number of the calling thread in the enclosing parallel region (0
+ * outside one, and always 0 in a serial build). */
+static inline size_t aiq_par_thread_id(void) {
+#ifdef _OPENMP
+  return (size_t)omp_get_thread_num();
+#else
+  return 0;
+#endif
+}
+
 /* Threads a solve of m uses: its setting; when that is 0, OpenMP's default
  * if OMP_NUM_THREADS is set and 1 otherwise; always 1 in a serial build. */
 int aiq_par_threads(const aiineq_model *m);

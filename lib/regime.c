@@ -186,10 +186,7 @@ static int grid_run(aiineq_model *m, size_t npts, grid_point_fn f, void *ctx,
     size_t nb = npts - k0 < block ? npts - k0 : block;
 #pragma omp parallel for num_threads((int)ntz) schedule(dynamic, 1) if (ntz > 1)
     for (size_t b = 0; b < nb; b++) {
-      size_t t = 0;
-#ifdef _OPENMP
-      t = (size_t)omp_get_thread_num();
-#endif
+      size_t t = aiq_par_thread_id();
       perr[b][0] = '\0';
       prc[b] = f(ctx, w[t], perr[b], k0 + b);
     }

@@ -13,7 +13,9 @@
  *
  * One thread (and n < 2^32) takes the radix32_* path below: 32-bit counts
  * and indices and fused first/last passes (less memory traffic, same
- * permutation).  11-bit digits were measured against 13 and 16 bits
+ * permutation).  Several threads, or n >= 2^32, take radix_sort_par (one
+ * histogram per pass and thread; with one thread it is the plain serial
+ * LSD sort).  11-bit digits were measured against 13 and 16 bits
  * (docs/performance.md): 11 is fastest at n = 2e5, the default economy.
  *
  * The _nt variants split every pass over nt threads (OpenMP): each thread
@@ -45,28 +47,6 @@ static inline double double_of(uint64_t k) {
   double v;
   memcpy(&v, &u, sizeof v);
   return v;
-}
-
-/* Count the digits of every pass; turn each histogram into start offsets.
- * active[p] is 0 when all n keys share digit p (the pass is a no-op). */
-static void radix_histograms(const uint64_t *key, size_t n,
-                             size_t count[AIQ_RADIX_PASSES][AIQ_RADIX_SIZE],
-                             int active[AIQ_RADIX_PASSES]) {
-  memset(count, 0, sizeof(size_t) * AIQ_RADIX_PASSES * AIQ_RADIX_SIZE);
-  for (size_t i = 0; i < n; i++) {
-    uint64_t k = key[i];
-    for (int p = 0; p < AIQ_RADIX_PASSES; p++)
-      count[p][(k >> (p * AIQ_RADIX_BITS)) & AIQ_RADIX_MASK]++;
-  }
-  for (int p = 0; p < AIQ_RADIX_PASSES; p++) {
-    size_t sum = 0;
-    active[p] = count[p][(key[0] >> (p * AIQ_RADIX_BITS)) & AIQ_RADIX_MASK] != n;
-    for (size_t b = 0; b < AIQ_RADIX_SIZE; b++) {
-      size_t c = count[p][b];
-      count[p][b] = sum;
-      sum += c;
-    }
-  }
 }
 
 /* One counting-sort step: move src[lo..hi) (and isrc, when not NULL) to
@@ -101,22 +81,6 @@ static void radix_finish(uint64_t *key, size_t *idx, const uint64_t *src, const 
     memcpy(key, src, n * sizeof *key);
     if (idx) memcpy(idx, isrc, n * sizeof *idx);
   }
-}
-
-/* Sort key[0..n) (and, if idx is not NULL, carry idx along).  The results
- * end in key/idx; key2/idx2 are scratch of the same length. */
-static void radix_sort(uint64_t *key, size_t *idx, uint64_t *key2, size_t *idx2, size_t n,
-                       size_t count[AIQ_RADIX_PASSES][AIQ_RADIX_SIZE]) {
-  int active[AIQ_RADIX_PASSES];
-  radix_histograms(key, n, count, active);
-  uint64_t *src = key, *dst = key2;
-  size_t *isrc = idx, *idst = idx2;
-  for (int p = 0; p < AIQ_RADIX_PASSES; p++) {
-    if (!active[p]) continue;
-    radix_scatter(src, isrc, dst, idst, 0, n, count[p], p * AIQ_RADIX_BITS);
-    radix_swap(&src, &dst, &isrc, &idst);
-  }
-  radix_finish(key, idx, src, isrc, n);
 }
 
 /* ---- serial path for n < 2^32: 32-bit counts and indices, fused ends ----
@@ -240,9 +204,10 @@ static void radix32_argsort(const double *x, size_t n, size_t *idx, uint64_t *kb
 /* Below this many keys the threads cost more than they save. */
 #define AIQ_RADIX_PAR_MIN 65536
 
-#ifdef _OPENMP
-/* Parallel version of radix_sort (same contract) with nt > 1 threads;
- * cnt has nt rows of scratch. */
+/* Sort key[0..n) (and, if idx is not NULL, carry idx along) with nt
+ * threads; the results end in key/idx; key2/idx2 are scratch of the same
+ * length and cnt has nt rows.  Used with several threads, and with one for
+ * n >= 2^32 (beyond the 32-bit path). */
 static void radix_sort_par(uint64_t *key, size_t *idx, uint64_t *key2, size_t *idx2, size_t n,
                            int nt, size_t (*cnt)[AIQ_RADIX_SIZE]) {
   uint64_t *src = key, *dst = key2;
@@ -251,7 +216,11 @@ static void radix_sort_par(uint64_t *key, size_t *idx, uint64_t *key2, size_t *i
     int shift = p * AIQ_RADIX_BITS, skip = 0;
 #pragma omp parallel num_threads(nt)
     {
-      size_t T = (size_t)omp_get_num_threads(), t = (size_t)omp_get_thread_num();
+      size_t T = 1, t = aiq_par_thread_id();
+      (void)nt;
+#ifdef _OPENMP
+      T = (size_t)omp_get_num_threads();
+#endif
       size_t lo = aiq_par_lo(n, T, t), hi = aiq_par_lo(n, T, t + 1);
       size_t *mine = cnt[t], off[AIQ_RADIX_SIZE];
       memset(mine, 0, sizeof(size_t) * AIQ_RADIX_SIZE);
@@ -276,7 +245,6 @@ static void radix_sort_par(uint64_t *key, size_t *idx, uint64_t *key2, size_t *i
   }
   radix_finish(key, idx, src, isrc, n);
 }
-#endif
 
 /* Scratch rows of counts: the six histograms of the serial sort, or one
  * row per thread of the parallel one. */
@@ -301,18 +269,10 @@ static int use_radix32(size_t n, int nt) {
   return 1;
 }
 
-/* Sort with the serial or the parallel radix sort. */
+/* Sort with the parallel radix sort (one thread when threads do not pay). */
 static void radix_sort_any(uint64_t *key, size_t *idx, uint64_t *key2, size_t *idx2, size_t n,
                            int nt, size_t (*count)[AIQ_RADIX_SIZE]) {
-#ifdef _OPENMP
-  if (nt > 1 && n >= AIQ_RADIX_PAR_MIN) {
-    radix_sort_par(key, idx, key2, idx2, n, nt, count);
-    return;
-  }
-#else
-  (void)nt;
-#endif
-  radix_sort(key, idx, key2, idx2, n, count);
+  radix_sort_par(key, idx, key2, idx2, n, nt > 1 && n >= AIQ_RADIX_PAR_MIN ? nt : 1, count);
 }
 
 int aiq_sort_double_nt(double *x, size_t n, int nt) {
