@@ -10,6 +10,7 @@
 #include "model_internal.h"
 #include "msm_internal.h"
 #include "par.h"
+#include "spd.h"
 
 
 void aiq_msm_put_params(const aiineq_msm *e, aiineq_model *m, const double *b) {
@@ -49,13 +50,7 @@ int aiq_msm_eval_obj(aiineq_msm *e, const double *b, const double *w, double *mf
   if (rc) return rc;
   size_t n = e->n_sel;
   for (size_t i = 0; i < n; i++) r[i] = mfull[e->sel[i]] - e->target[e->sel[i]];
-  double s = 0;
-  for (size_t i = 0; i < n; i++) {
-    double wi = 0;
-    for (size_t j = 0; j < n; j++) wi += w[i * n + j] * r[j];
-    s += r[i] * wi;
-  }
-  *f = s;
+  *f = aiq_quad_form(w, r, n);
   return AIINEQ_OK;
 }
 

@@ -17,6 +17,7 @@
 #include "lapack.h"
 #include "ols_internal.h"
 #include "special.h"
+#include "spd.h"
 
 /* A diagonal element of R below AIQ_RANK_TOL * |R_11| (columns scaled to
  * unit length) counts as zero: the design is rank-deficient. */
@@ -292,17 +293,6 @@ static void add_outer(double *M, const double *u, double scale, size_t k) {
     for (size_t c = 0; c < k; c++) M[a * k + c] += scale * u[a] * u[c];
 }
 
-/* Quadratic form x' B x (the leverage of a weighted row). */
-static double leverage(const double *B, const double *x, size_t k) {
-  double h = 0;
-  for (size_t a = 0; a < k; a++) {
-    double s = 0;
-    for (size_t c = 0; c < k; c++) s += B[a * k + c] * x[c];
-    h += x[a] * s;
-  }
-  return h;
-}
-
 /* Heteroskedasticity-robust meat sum_i omega_i xw_i xw_i'. */
 static int meat_hc(aiineq_ols *o, const fitwork *f, double *M) {
   const size_t k = f->k;
@@ -312,7 +302,7 @@ static int meat_hc(aiineq_ols *o, const fitwork *f, double *M) {
     double e2 = f->ew[r] * f->ew[r], om = e2;
     if (o->cov_type == AIINEQ_COV_HC1) om = e2 * n / df;
     if (o->cov_type == AIINEQ_COV_HC2 || o->cov_type == AIINEQ_COV_HC3) {
-      double h = leverage(f->B, x, k);
+      double h = aiq_quad_form(f->B, x, k);
       if (!(1.0 - h > 1e-12))
         return aiq_fail(o->err, AIINEQ_ERR_DEGENERATE,
                         "fit: HC2/HC3 undefined: observation %zu has leverage 1", f->rows[r]);
@@ -495,7 +485,7 @@ static int bm_df(aiineq_ols *o, const fitwork *f, double *df) {
     for (size_t c = 0; c < G; c++) {
       const double *sg = S + c * k;
       add_outer(P, sg, 1.0, k);
-      double w = leverage(f->B, sg, k); /* s_g' B s_g */
+      double w = aiq_quad_form(f->B, sg, k); /* s_g' B s_g */
       tr += d[c] - w;
       fro += (d[c] - w) * (d[c] - w) - w * w;
     }

@@ -31,3 +31,13 @@ int aiq_spd_solve(double *a, size_t n, double *b, size_t nrhs) {
   dposv_("L", &nn, &nr, a, &nn, b, &nn, &info, 1);
   return info;
 }
+
+double aiq_quad_form(const double *a, const double *x, size_t n) {
+  double q = 0;
+  for (size_t i = 0; i < n; i++) {
+    double row = 0;
+    for (size_t j = 0; j < n; j++) row += a[i * n + j] * x[j];
+    q += x[i] * row;
+  }
+  return q;
+}

@@ -20,4 +20,9 @@ int aiq_spd_inverse(double *a, size_t n);
  * nrhs, column-major, overwritten by X).  Returns 0 or the LAPACK info. */
 int aiq_spd_solve(double *a, size_t n, double *b, size_t nrhs);
 
+/* Quadratic form x' A x for a symmetric n x n matrix A: the MSM objective
+ * r' W r and the OLS leverages share it.  Summed row by row in index order,
+ * so the bits are fixed. */
+double aiq_quad_form(const double *a, const double *x, size_t n);
+
 #endif /* AIQ_SPD_H */
