@@ -6,7 +6,7 @@ import sys
 import tempfile
 import unittest
 
-from util import ROOT, needs
+from util import ROOT
 
 EX = os.path.join(ROOT, "examples", "python")
 
@@ -17,7 +17,6 @@ def run(script, *args, **env):
                           env=e, capture_output=True, text=True, timeout=120)
 
 
-@needs("solve")
 class TestExamples(unittest.TestCase):
     def test_quickstart(self):
         r = run("quickstart.py")

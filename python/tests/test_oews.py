@@ -7,7 +7,7 @@ import tempfile
 import unittest
 
 import aiineq
-from util import ROOT, needs
+from util import ROOT
 
 SHARED = os.environ.get("AIQ_SHARED_DIR", os.path.join(os.path.dirname(ROOT), "shared"))
 DATA = os.path.join(SHARED, "data")
@@ -22,7 +22,6 @@ except ImportError:
     sm = None
 
 
-@needs("oews_read")
 class TestReaders(unittest.TestCase):
     def test_parse_special_values(self):
         with aiineq.Oews(text=TINY) as t:

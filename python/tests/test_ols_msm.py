@@ -3,7 +3,6 @@ callbacks and their exceptions."""
 import unittest
 
 import aiineq
-from util import needs
 
 try:
     import numpy as np
@@ -12,7 +11,6 @@ except ImportError:   # the comparison needs Debian's python3-statsmodels
     sm = None
 
 
-@needs("ols_fit")
 class TestOLS(unittest.TestCase):
     def data(self):
         rng = np.random.default_rng(7)
@@ -68,7 +66,6 @@ class TestOLS(unittest.TestCase):
                                delta=1e-12)
 
 
-@needs("msm_estimate")
 class TestMSM(unittest.TestCase):
     def test_callback_estimate_closed_form(self):
         # m(b) = (a, b, a + b) with unit standard errors: least squares.

@@ -5,14 +5,12 @@ import math
 import unittest
 
 import aiineq
-from util import needs
 
 
 def small():
     return aiineq.Model(n_workers=20000, n_firms=200)
 
 
-@needs("regime_map", "regime_boundary", "shapley_channels")
 class TestRegime(unittest.TestCase):
     def test_map_matches_single_solves(self):
         m = small()
@@ -40,7 +38,6 @@ class TestRegime(unittest.TestCase):
         m0.theta = 0.0
         self.assertEqual(aiineq.shapley_channels(m0)["contrib"]["compression"], 0.0)
 
-    @needs("source_decomposition")
     def test_source_decomposition(self):
         with small() as m, m.solve() as r:
             for eco, g in ((aiineq.PRE, r.gini_pre), (aiineq.POST, r.gini_post)):

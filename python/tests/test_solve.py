@@ -7,7 +7,6 @@ import unittest
 import weakref
 
 import aiineq
-from util import needs
 
 P_REF = [1.0192023902720952, 1.0128932873688574, 1.0033508609911794, 0.9906399488062485,
          0.9748675591709276]
@@ -17,7 +16,6 @@ def small(**kw):
     return aiineq.Model(n_workers=20000, n_firms=200, **kw)
 
 
-@needs("solve", "result_stat", "result_households")
 class TestSolve(unittest.TestCase):
     @classmethod
     def setUpClass(cls):

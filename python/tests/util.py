@@ -11,13 +11,6 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 INCLUDE = os.path.join(ROOT, "include")
 
 
-def needs(*names):
-    """unittest skip decorator for functions the loaded library lacks yet."""
-    import unittest
-    missing = [n for n in names if not _lib.lib().has(n)]
-    return unittest.skipIf(missing, "library lacks %s" % ", ".join(missing))
-
-
 def library_file():
     """Real path of the loaded libaiineq (from /proc/self/maps)."""
     with open("/proc/self/maps") as f:
