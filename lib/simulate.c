@@ -45,7 +45,7 @@
  * after the argsorts (32 bytes of scratch per household) and the Ginis (24)
  * have returned their buffers, so the peak allocation is 116 bytes per
  * household (84 + 32, during the second argsort).  Each thread has a
- * block scratch of (2K + 6) * block_size(K) doubles (32 KiB at K = 5, at
+ * block scratch of (2K + 17) * block_size(K) doubles (54 KiB at K = 5, at
  * most about 0.5 MiB at any K).
  */
 #include <math.h>
@@ -185,12 +185,13 @@ static size_t block_size(size_t K) {
   return B;
 }
 
-/* Doubles of one thread's block scratch: 2K * B logits and six arrays of B,
+/* Doubles of one thread's block scratch: 2K * B logits, the block's
+ * uniforms (8 B), its four normals (4 B) and five more arrays of B,
  * rounded up to whole 64-byte cache lines plus one line of padding, so
  * that no two threads ever write the same cache line (false sharing made
  * two threads slower than one). */
 static size_t scratch_stride(size_t K) {
-  size_t n = (2 * K + 6) * block_size(K);
+  size_t n = (2 * K + 17) * block_size(K);
   return ((n + 7) / 8 + 1) * 8;
 }
 
@@ -270,22 +271,28 @@ static void draw_households(const aiineq_model *m, aiineq_result *r, const econ_
 #pragma omp parallel num_threads(nt) if (nt > 1 && N > AIQ_PAR_GRAIN)
   {
     double *w = scratch + (size_t)thread_id() * scratch_stride(K);
-    double *u_e = w + 2 * K * B, *u_k = u_e + B, *ez = u_k + B, *mx0 = ez + B, *mx1 = mx0 + B,
-           *t = mx1 + B;
+    double *u0 = w + 2 * K * B, *u1 = u0 + 4 * B, *nrm = u1 + 4 * B, *u_e = nrm + 4 * B,
+           *u_k = u_e + B, *mx0 = u_k + B, *mx1 = mx0 + B, *t = mx1 + B;
 #pragma omp for schedule(static)
     for (size_t b = 0; b < nblk; b++) {
       size_t i0 = b * B, nb = N - i0 < B ? N - i0 : B;
-      double *a = r->ability + i0;
+      double *a = r->ability + i0, *ez = nrm + nb;
+      aiq_rng_uniform4_n(seed, AIQ_STREAM_HOUSEHOLDS, i0, 0, nb, u0);
+      aiq_rng_uniform4_n(seed, AIQ_STREAM_HOUSEHOLDS, i0, 1, nb, u1);
+      /* the four normals' uniforms side by side, then one batch of PhiInv */
       for (size_t i = 0; i < nb; i++) {
-        double u0[4], u1[4];
-        aiq_rng_uniform4(seed, AIQ_STREAM_HOUSEHOLDS, i0 + i, 0, u0);
-        aiq_rng_uniform4(seed, AIQ_STREAM_HOUSEHOLDS, i0 + i, 1, u1);
-        a[i] = sa * aiq_norm_ppf(u0[0]);
-        u_e[i] = u0[1];
-        u_k[i] = u0[2];
-        ez[i] = aiq_norm_ppf(u0[3]);
-        eps_s[i0 + i] = aiq_norm_ppf(u1[0]);
-        eps_o[i0 + i] = aiq_norm_ppf(u1[1]);
+        nrm[i] = u0[4 * i];
+        nrm[nb + i] = u0[4 * i + 3];
+        nrm[2 * nb + i] = u1[4 * i];
+        nrm[3 * nb + i] = u1[4 * i + 1];
+        u_e[i] = u0[4 * i + 1];
+        u_k[i] = u0[4 * i + 2];
+      }
+      aiq_norm_ppf_n(nrm, nrm, 4 * nb);
+      for (size_t i = 0; i < nb; i++) {
+        a[i] = sa * nrm[i];
+        eps_s[i0 + i] = nrm[2 * nb + i];
+        eps_o[i0 + i] = nrm[3 * nb + i];
       }
       for (int s = 0; s < 2; s++) {
         const econ_in *ei = &in[s];
