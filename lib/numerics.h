@@ -29,6 +29,11 @@ double aiq_norm_ppf(double p);
  * overlaps are not allowed. */
 void aiq_norm_ppf_n(const double *p, double *x, size_t n);
 
+/* aiq_norm_ppf_n as built for the baseline instruction set, without the
+ * run-time choice of a wider variant (AVX2 on x86-64): lets the tests check
+ * every variant this machine can run against the scalar function. */
+void aiq_norm_ppf_n_base(const double *p, double *x, size_t n);
+
 /* Standard normal CDF Phi(x) = erfc(-x/sqrt 2)/2 (full relative accuracy in
  * the lower tail). */
 double aiq_norm_cdf(double x);
