@@ -102,7 +102,9 @@ static rank_map rank_map_for(uint64_t kmin, uint64_t kmax, size_t nb) {
   double vmin = value_of(kmin), vmax = value_of(kmax);
   double half = isfinite(vmax - vmin) ? 1.0 : 0.5; /* the halves cannot overflow */
   double d = vmax * half - vmin * half, scale = (double)nb / d;
-  if (nb > 1 && d > 0 && isfinite(scale)) {
+  /* The key map instead when a value is infinite or the spread so small
+   * (subnormal) that the scale overflows. */
+  if (nb > 1 && d > 0 && isfinite(d) && scale > 0 && isfinite(scale)) {
     m.linear = 1;
     m.half = half;
     m.lo = vmin * half;

@@ -24,17 +24,17 @@
  *
  * Memory.  Per household the result keeps ability (8 bytes, shared), and per
  * economy four doubles and three int32 (44 bytes): 96 bytes.  Besides those,
- * only the argsort's index (8 bytes) and the sort and Gini buffers are
+ * only the block ranks' counts (4 bytes) and the Gini buffers are
  * allocated; intermediate values live in result arrays that are not yet
  * final:
  *   post capital_income: eps_o, then the ownership share o_i, then o_i Pi
  *   pre income:          eps_s, then the pre sorting index, then income
  *   post income:         the post sorting index, then income
  *   wage (each economy): log b_i, then the wage
- * The firm arrays and the pre economy's capital income are allocated only
- * after the argsorts (32 bytes of scratch per household) and the Ginis (24)
- * have returned their buffers, so the peak allocation is 116 bytes per
- * household (84 + 32, during the second argsort).
+ * The firm arrays are allocated by the matching (whose block ranks need no
+ * sort, rank.c) and the pre economy's capital income only after the Ginis
+ * (24 bytes of scratch per household) have returned their buffers, so the
+ * peak allocation is 112 bytes per household (80 + 8 + 24, during a Gini).
  */
 #include <math.h>
 #include <string.h>
