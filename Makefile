@@ -60,7 +60,8 @@ ifeq ($(OPENMP),1)
 AIQ_CFLAGS += -fopenmp
 LIBS_PRIVATE += -lgomp
 else
-AIQ_CFLAGS += -Wno-unknown-pragmas
+# -fopenmp-simd keeps `#pragma omp simd` loops vectorised (lib/normal.c).
+AIQ_CFLAGS += -Wno-unknown-pragmas -fopenmp-simd
 endif
 
 # ---- sources ----

@@ -8,8 +8,9 @@
  *
  *   calibrate [--quiet] [--json] [--targets FILE] [--workers N] [--starts N]
  *
- * --targets FILE reads a CSV with a header line and rows "moment,target,se"
- * (moment m1..m6; rows may be omitted to keep the default).  Progress goes
+ * --targets FILE reads a CSV with the header "moment,target,se" and one row
+ * per moment m1..m6 (rows may be omitted to keep the default) through
+ * aiineq_msm_read_targets.  Progress goes
  * to stderr only when stderr is a terminal and --quiet is not given.
  */
 #include <aiineq.h>
@@ -44,43 +45,6 @@ static int show_progress(size_t evals, double obj, double best, void *user) {
   fprintf(stderr, "\r  %4zu evaluations, best objective %.3e, %.1f s   ", evals, best,
           now() - p->t0);
   return 0;
-}
-
-/* Read "moment,target,se" rows; the header line is skipped. */
-static int read_targets(const char *path, double *t, double *se) {
-  FILE *f = fopen(path, "r");
-  if (!f) {
-    fprintf(stderr, "calibrate: cannot open %s\n", path);
-    return -1;
-  }
-  char line[512];
-  int lineno = 0, rc = 0;
-  while (fgets(line, sizeof line, f)) {
-    lineno++;
-    char *s = line;
-    while (*s == ' ' || *s == '\t') s++;
-    if (lineno == 1 || *s == '#' || *s == '\n' || *s == '\r' || *s == '\0') continue;
-    char name[32];
-    double tv, sv;
-    if (sscanf(s, "%31[^,],%lf,%lf", name, &tv, &sv) != 3) {
-      fprintf(stderr, "calibrate: %s:%d: expected moment,target,se\n", path, lineno);
-      rc = -1;
-      break;
-    }
-    int k = -1;
-    for (int i = 0; i < NM; i++)
-      if (strcmp(name, mnames[i]) == 0) k = i;
-    if (k < 0 || !isfinite(tv) || !(sv > 0) || !isfinite(sv)) {
-      fprintf(stderr, "calibrate: %s:%d: bad row (moment m1..m6, finite target, se > 0)\n",
-              path, lineno);
-      rc = -1;
-      break;
-    }
-    t[k] = tv;
-    se[k] = sv;
-  }
-  fclose(f);
-  return rc;
 }
 
 static int fail(const char *what, const char *msg) {
@@ -124,11 +88,10 @@ int main(int argc, char **argv) {
                       aiineq_model_set_int(m, "n_firms", workers >= 200 ? workers / 100 : 1)))
     return fail("--workers", aiineq_model_errmsg(m));
   if (aiineq_msm_new(&e, m) != AIINEQ_OK) return 1;
+  if (targets && aiineq_msm_read_targets(e, targets) != AIINEQ_OK)
+    return fail("--targets", aiineq_msm_errmsg(e));
   double t[NM], se[NM];
   aiineq_msm_get_targets(e, t, se, NM);
-  if (targets && read_targets(targets, t, se) != 0) return 1;
-  if (aiineq_msm_set_targets(e, t, se, NM) != AIINEQ_OK)
-    return fail("targets", aiineq_msm_errmsg(e));
   /* MODEL.md section 5's reference start and bounds */
   const double start[NB] = {0.2, 0.8, 0.3, 0.6, 0.1, 0.5};
   const double lo[NB] = {0.0, 0.2, 0.05, 0.1, 0.0, 0.0}, hi[NB] = {0.6, 2.0, 0.8, 1.5, 0.5, 1.5};

@@ -106,6 +106,25 @@ AIINEQ_API int aiineq_msm_set_targets(aiineq_msm *e, const double *target, const
 AIINEQ_API int aiineq_msm_get_targets(const aiineq_msm *e, double *target, double *se,
                                       size_t n);
 
+/** Read targets and standard errors from a CSV file: a header naming the
+ *  columns moment, target and se (any order, ASCII case ignored, other
+ *  columns ignored), then one row per moment given, named m1..mN by its
+ *  1-based index in the full moment vector (N = total number of moments).
+ *  Moments without a row keep their targets; records whose first field
+ *  starts with '#' are comments.  The file is checked whole before anything
+ *  is set.  Errors: AIINEQ_ERR_ARG (e or path NULL), AIINEQ_ERR_IO,
+ *  AIINEQ_ERR_FORMAT (bad CSV, no header or a header without the three
+ *  columns, no rows, unknown or repeated moment, missing field, a value that
+ *  is empty, not a number, NaN or infinite, se <= 0; the message gives the
+ *  line and column), AIINEQ_ERR_NOMEM.  On failure the targets are
+ *  unchanged.  Since 0.2. */
+AIINEQ_API int aiineq_msm_read_targets(aiineq_msm *e, const char *path);
+
+/** Same as aiineq_msm_read_targets on text[0..len) in memory (need not be
+ *  NUL-terminated).  Errors as aiineq_msm_read_targets (AIINEQ_ERR_ARG for
+ *  text NULL, no AIINEQ_ERR_IO).  Since 0.2. */
+AIINEQ_API int aiineq_msm_parse_targets(aiineq_msm *e, const char *text, size_t len);
+
 /** Choose the moments that enter the objective by their index in the full
  *  vector (0-based, strictly increasing, n >= 1).  Resets the weighting to
  *  AIINEQ_MSM_W_DIAG and drops a caller weight matrix or moment covariance

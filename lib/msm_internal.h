@@ -10,6 +10,7 @@
  *   msm_run.c    optimisation: NLopt and MINPACK LM, multistart, estimate
  *   msm_infer.c  sandwich covariance, Lambda, J test, sensitivities
  *   msm_model.c  model moments and statistics through the public solver
+ *   msm_targets.c  targets file reader (CSV through lib/csv.c)
  */
 #ifndef AIQ_MSM_INTERNAL_H
 #define AIQ_MSM_INTERNAL_H

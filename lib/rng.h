@@ -10,6 +10,7 @@
 #ifndef AIQ_RNG_H
 #define AIQ_RNG_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* Four raw 64-bit words for (seed, stream, index, block). */
@@ -26,6 +27,13 @@ static inline double aiq_rng_to_open01(uint64_t w) {
 /* Four uniforms in (0, 1) for (seed, stream, index, block). */
 void aiq_rng_uniform4(uint64_t seed, uint64_t stream, uint64_t index, uint64_t block,
                       double out[4]);
+
+/* out[4 i + lane] = lane of aiq_rng_uniform4(seed, stream, index0 + i, block)
+ * for i < n, bit for bit (out holds 4 n doubles), about twice as fast per
+ * block (docs/performance.md).  The index wraps modulo 2^64 as the scalar
+ * counter would. */
+void aiq_rng_uniform4_n(uint64_t seed, uint64_t stream, uint64_t index0, uint64_t block,
+                        size_t n, double *out);
 
 /* Uniform integer in [0, n) from one word, without modulo bias worth noting
  * (Lemire's multiply-shift; bias below n / 2^64).  n must be > 0. */

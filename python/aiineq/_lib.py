@@ -99,6 +99,8 @@ API = {
     "aiineq_msm_n_moments_total": (c_int, [H, SZ]),
     "aiineq_msm_set_targets": (c_int, [H, D, D, c_size_t]),
     "aiineq_msm_get_targets": (c_int, [H, D, D, c_size_t]),
+    "aiineq_msm_read_targets": (c_int, [H, c_char_p]),
+    "aiineq_msm_parse_targets": (c_int, [H, c_char_p, c_size_t]),
     "aiineq_msm_select_moments": (c_int, [H, SZ, c_size_t]),
     "aiineq_msm_n_moments": (c_int, [H, SZ]),
     "aiineq_msm_set_weighting": (c_int, [H, c_int]),

@@ -1,5 +1,6 @@
 """Method of simulated moments and sensitivity (aiineq_msm.h)."""
 import ctypes
+import os
 from ctypes import byref, c_char_p, c_double, c_int, c_size_t
 
 from . import _arrays
@@ -102,6 +103,23 @@ class Estimator(Wrapped):
         if n != ns:
             raise ValueError("targets and se differ in length")
         self._check(lib().msm_set_targets(self.ptr, pt, ps, n), "aiineq_msm_set_targets")
+        return self
+
+    def read_targets(self, path):
+        """Targets and standard errors from a CSV file: a header naming the
+        columns moment, target and se, then rows for some of the moments
+        m1..mN (docs/api.md).  Moments without a row keep their targets; a
+        malformed file raises DataError (message with line and column) and
+        changes nothing."""
+        self._check(lib().msm_read_targets(self.ptr, os.fsencode(path)),
+                    "aiineq_msm_read_targets")
+        return self
+
+    def parse_targets(self, text):
+        """Same as read_targets on the file's contents (str or bytes)."""
+        raw = text.encode() if isinstance(text, str) else bytes(text)
+        self._check(lib().msm_parse_targets(self.ptr, raw, len(raw)),
+                    "aiineq_msm_parse_targets")
         return self
 
     def select_moments(self, indices):

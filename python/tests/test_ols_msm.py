@@ -1,5 +1,7 @@
 """OLS and MSM through the binding: statsmodels' numbers, closed forms,
 callbacks and their exceptions."""
+import os
+import tempfile
 import unittest
 
 import aiineq
@@ -113,6 +115,36 @@ class TestMSM(unittest.TestCase):
             self.assertAlmostEqual(dm[j], 2 * lam[0][j] + lam[1][j], delta=1e-6)
         with self.assertRaises(aiineq.StateError):     # needs a model
             e.boundary_sensitivity("eta", 0.75, "xi", 0.0, 0.5)
+
+    def test_targets_file(self):
+        # rows for m2 and m6 only: the others keep the defaults
+        t0, s0 = aiineq.moment_targets()
+        e = aiineq.Estimator(aiineq.Model(n_workers=2000, n_firms=20))
+        e.parse_targets("# a comment\nSE,Moment,target\n0.04,m2,0.3\n0.01,M6,-0.025\n")
+        t, s = e.targets
+        self.assertEqual(list(t), [t0[0], 0.3, t0[2], t0[3], t0[4], -0.025])
+        self.assertEqual(list(s), [s0[0], 0.04, s0[2], s0[3], s0[4], 0.01])
+        with self.assertRaises(aiineq.DataError) as cm:   # se = 0 on line 3
+            e.parse_targets(b"moment,target,se\nm1,0.5,0.1\nm3,0.2,0\n")
+        self.assertEqual(cm.exception.code, "AIINEQ_ERR_FORMAT")
+        self.assertIn("line 3, column 8", str(cm.exception))
+        t1, s1 = e.targets                                 # nothing changed
+        self.assertEqual((list(t1), list(s1)), (list(t), list(s)))
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "targets.csv")
+            with open(path, "w") as f:
+                f.write("moment,target,se\nm1,0.125,0.5\nm7,1,1\n")
+            with self.assertRaises(aiineq.DataError) as cm:
+                e.read_targets(path)
+            self.assertIn(path, str(cm.exception))
+            self.assertIn("unknown moment 'm7'", str(cm.exception))
+            e.set_moment_fn(lambda b: [b[0]], 1)           # now m7 exists
+            e.read_targets(path)
+            t, s = e.targets
+            self.assertEqual((t[0], s[0], t[6], s[6]), (0.125, 0.5, 1.0, 1.0))
+            with self.assertRaises(aiineq.DataError) as cm:
+                e.read_targets(os.path.join(d, "missing.csv"))
+            self.assertEqual(cm.exception.code, "AIINEQ_ERR_IO")
 
     def test_lambda_block_structure_at_the_defaults(self):
         # MODEL.md section 6: the mechanism rates do not load on m6; chi does (~12).
