@@ -6,6 +6,7 @@
 #define AIQ_INEQ_INTERNAL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* Sort x[0..n) ascending in place (radix sort on the IEEE-754 bit pattern;
  * no NaN allowed; -0.0 is placed before +0.0).  Returns AIINEQ_OK,
@@ -30,5 +31,14 @@ int aiq_gini_plain(const double *x, size_t n, double *gini);
 int aiq_sort_double_nt(double *x, size_t n, int nt);
 int aiq_argsort_double_nt(const double *x, size_t n, size_t *idx, int nt);
 int aiq_gini_plain_nt(const double *x, size_t n, double *gini, int nt);
+
+/* block[i] = floor(r_i J / n), where r_i is the rank of s[i] in the stable
+ * ascending order of aiq_argsort_double (ties in index order, -0.0 ties
+ * +0.0; no NaN): the firm of household i when n households fill J equal
+ * blocks.  The same as the argsort route for every nt, without sorting
+ * (rank.c).
+ * Needs 1 <= J <= n, J <= INT32_MAX.  Returns AIINEQ_OK, AIINEQ_ERR_ARG or
+ * AIINEQ_ERR_NOMEM (block is then undefined). */
+int aiq_rank_blocks(const double *s, size_t n, size_t J, int32_t *block, int nt);
 
 #endif /* AIQ_INEQ_INTERNAL_H */

@@ -34,19 +34,19 @@
  *
  * Memory.  Per household the result keeps ability (8 bytes, shared), and per
  * economy four doubles and three int32 (44 bytes): 96 bytes.  Besides those,
- * only the argsort's index (8 bytes) and the sort and Gini buffers are
+ * only the block ranks' counts (4 bytes) and the Gini buffers are
  * allocated; intermediate values live in result arrays that are not yet
  * final:
  *   post capital_income: eps_o, then the ownership share o_i, then o_i Pi
  *   pre income:          eps_s, then the pre sorting index, then income
  *   post income:         the post sorting index, then income
  *   wage (each economy): log b_i, then the wage
- * The firm arrays and the pre economy's capital income are allocated only
- * after the argsorts (32 bytes of scratch per household) and the Ginis (24)
- * have returned their buffers, so the peak allocation is 116 bytes per
- * household (84 + 32, during the second argsort).  Each thread has a
- * block scratch of (2K + 17) * block_size(K) doubles (54 KiB at K = 5, at
- * most about 0.5 MiB at any K).
+ * The firm arrays are allocated by the matching (whose block ranks need no
+ * sort, rank.c) and the pre economy's capital income only after the Ginis
+ * (24 bytes of scratch per household) have returned their buffers, so the
+ * peak allocation is 112 bytes per household (80 + 8 + 24, during a Gini).
+ * Each thread has a block scratch of (2K + 17) * block_size(K) doubles
+ * (54 KiB at K = 5, at most about 0.5 MiB at any K).
  */
 #include <math.h>
 #include <string.h>
@@ -341,8 +341,9 @@ static void ownership(const aiineq_model *m, aiineq_result *r, double *own, int 
 }
 
 /* Sorting indices of both economies, then ranks -> firms (equal blocks in
- * productivity order). */
-static int matching(const aiineq_model *m, aiineq_result *r, size_t *idx, int nt) {
+ * productivity order): firm = floor(rank J / N), from aiq_rank_blocks
+ * (rank.c), the blocks of the stable argsort without sorting. */
+static int matching(const aiineq_model *m, aiineq_result *r, int nt) {
   size_t N = r->N, J = r->J;
   double rho = aiq_par(m, RHO_SORT), rc = sqrt(1.0 - rho * rho);
   double *eps_s = r->sim[AIINEQ_PRE].income;
@@ -358,14 +359,10 @@ static int matching(const aiineq_model *m, aiineq_result *r, size_t *idx, int nt
   }
   for (int s = 0; s < 2; s++) {
     aiq_sim *sm = &r->sim[s];
-    int rcode = aiq_argsort_double_nt(sm->income, N, idx, nt);
-    if (rcode) return rcode;
     sm->firm = aiq_malloc_array(N, sizeof *sm->firm);
     if (!sm->firm) return AIINEQ_ERR_NOMEM;
-    int32_t *firm = sm->firm;
-#pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1 && N > AIQ_PAR_GRAIN)
-    for (size_t rank = 0; rank < N; rank++)
-      firm[idx[rank]] = (int32_t)((uint64_t)rank * (uint64_t)J / (uint64_t)N);
+    int rcode = aiq_rank_blocks(sm->income, N, J, sm->firm, nt);
+    if (rcode) return rcode;
   }
   return AIINEQ_OK;
 }
@@ -477,7 +474,6 @@ int aiq_simulate(aiineq_model *m, const aiq_tech tech[2], aiineq_result *r) {
   double *fbuf = aiq_malloc_array(J, 10 * sizeof *fbuf);
   double *kbuf = aiq_malloc_array(K, 3 * sizeof *kbuf);
   double *scratch = aiq_malloc_array((size_t)nt * scratch_stride(K), sizeof *scratch);
-  size_t *idx = NULL;
   aiq_choice ch[2] = {{0, NULL, NULL}, {0, NULL, NULL}};
   int held = (r->flags & AIINEQ_HOLD_BEHAVIOUR) != 0;
   if (rc == AIINEQ_OK && (!fbuf || !kbuf || !scratch)) rc = AIINEQ_ERR_NOMEM;
@@ -505,9 +501,7 @@ int aiq_simulate(aiineq_model *m, const aiq_tech tech[2], aiineq_result *r) {
   double *own = r->sim[AIINEQ_POST].capital_income;
   draw_households(m, r, in, scratch, nt);
   ownership(m, r, own, nt);
-  idx = aiq_malloc_array(N, sizeof *idx);
-  rc = idx ? matching(m, r, idx, nt) : AIINEQ_ERR_NOMEM;
-  aiq_free(idx);
+  rc = matching(m, r, nt);
   if (rc) {
     rc = aiq_fail(m->err, rc, "out of memory ranking %zu households", N);
     goto done;

@@ -1,7 +1,10 @@
 /*
  * fault_ineq.c -- allocation failures in the internal sort, argsort and
  * Gini (lib/sort.c, lib/gini.c): a failed call reports AIINEQ_ERR_NOMEM and
- * leaves its input and outputs untouched.
+ * leaves its input and outputs untouched.  The block ranks (lib/rank.c)
+ * report AIINEQ_ERR_NOMEM too (their output is then undefined), on data
+ * that reach both the insertion sort and the argsort of straddling
+ * buckets.
  */
 #include "faultutil.h"
 #include "ineq_internal.h"
@@ -16,6 +19,8 @@ static void fill(double *x, size_t n) {
 static size_t scenario_ineq(double *out, size_t cap) {
   static double x[N], ref[N];
   static size_t idx[N];
+  static int32_t blk[N], blk3[N];
+  static double three[N];
   size_t n = 0;
   double g = -1;
   fill(x, N);
@@ -28,16 +33,21 @@ static size_t scenario_ineq(double *out, size_t cap) {
   AIQ_FI_CALL(aiq_argsort_double(x, N, idx), {
     for (size_t i = 0; i < N; i++) ck_assert(idx[i] == 0);
   });
+  for (size_t i = 0; i < N; i++) three[i] = (double)(i % 3); /* crowded buckets */
+  AIQ_FI_CALL(aiq_rank_blocks(x, N, 7, blk, 1), ck_assert(memcmp(x, ref, sizeof x) == 0));
+  AIQ_FI_CALL(aiq_rank_blocks(three, N, 7, blk3, 1), (void)0);
   AIQ_FI_CALL(aiq_sort_double(x, N), ck_assert(memcmp(x, ref, sizeof x) == 0));
   aiq_fi_put(out, cap, &n, g);
   for (size_t i = 0; i < N; i += 97) {
     aiq_fi_put(out, cap, &n, x[i]);
     aiq_fi_put(out, cap, &n, (double)idx[i]);
+    aiq_fi_put(out, cap, &n, (double)blk[i]);
+    aiq_fi_put(out, cap, &n, (double)blk3[i]);
   }
   return n;
 }
 
-START_TEST(test_fault_ineq) { ck_assert_int_ge(aiq_fi_sweep("sort/argsort/gini", scenario_ineq), 6); }
+START_TEST(test_fault_ineq) { ck_assert_int_ge(aiq_fi_sweep("sort/argsort/gini/rank", scenario_ineq), 14); }
 END_TEST
 
 Suite *aiq_suite_fault_ineq(void) {

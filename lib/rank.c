@@ -1,0 +1,263 @@
+/*
+ * rank.c -- equal blocks of ranks without sorting (the matching of
+ * households to firms, MODEL.md section 3).
+ *
+ * The matching needs only block(i) = floor(r_i J / n), where r_i is the
+ * rank of household i in the stable ascending order of its sorting index
+ * (ties in index order): a partition into J quantile blocks, not an order.
+ * So households are counted into buckets by a weakly monotone map of their
+ * value (linear in the value: sorting indices are roughly normal, so the
+ * buckets fill evenly), which gives every bucket its range of ranks.  A
+ * bucket whose ranks all fall into one block hands that block to all its
+ * members; only the members of the buckets that straddle one of the J - 1
+ * block boundaries (a few per boundary) are ranked exactly, by (value,
+ * index): insertion sort, or the stable radix argsort of sort.c for a
+ * crowded bucket (ties, clusters, outliers).  Two passes over the values
+ * instead of a six-pass argsort, and no index array.
+ *
+ * Threads.  Counting runs over T fixed parts of the input, each with its
+ * own row of counts summed in part order (integers: exact); the result is
+ * a function of the exact ranks, so it never depends on T or on the number
+ * of buckets.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "ineq_internal.h"
+#include "internal.h"
+#include "par.h"
+
+/* Straddling buckets with at most this many members are ranked by
+ * insertion sort, larger ones by the radix argsort. */
+#define AIQ_RANK_SMALL 48
+/* Buckets per value (1 / mean fill); counts cost 8 / FILL bytes a value. */
+#define AIQ_RANK_FILL 2
+/* Below this many values threads cost more than they save. */
+#define AIQ_RANK_PAR_MIN 65536
+
+#define AIQ_SIGN UINT64_C(0x8000000000000000)
+
+/* Order key of a double (NaN excluded), as in sort.c, without a branch
+ * (the signs of sorting indices are random): negative values get every
+ * bit flipped, the others the sign bit. */
+static inline uint64_t key_of(double v) {
+  uint64_t u;
+  memcpy(&u, &v, sizeof u);
+  return u ^ ((uint64_t)((int64_t)u >> 63) | AIQ_SIGN);
+}
+
+static inline double value_of(uint64_t k) {
+  uint64_t u = k & AIQ_SIGN ? k & ~AIQ_SIGN : ~k;
+  double v;
+  memcpy(&v, &u, sizeof v);
+  return v;
+}
+
+/* Smallest and largest key of s[i] + 0.0 (-0.0 folded into +0.0), in the
+ * fixed chunks of par.h. */
+static void key_range(const double *s, size_t n, size_t T, uint64_t *kmin, uint64_t *kmax) {
+  size_t nc = aiq_par_nchunks(n);
+  uint64_t part[AIQ_PAR_MAXCHUNKS][2];
+#pragma omp parallel for num_threads((int)T) schedule(static) if (T > 1)
+  for (size_t c = 0; c < nc; c++) {
+    uint64_t lo = UINT64_MAX, hi = 0;
+    for (size_t i = aiq_par_lo(n, nc, c), e = aiq_par_lo(n, nc, c + 1); i < e; i++) {
+      uint64_t k = key_of(s[i] + 0.0);
+      lo = k < lo ? k : lo;
+      hi = k > hi ? k : hi;
+    }
+    part[c][0] = lo;
+    part[c][1] = hi;
+  }
+  *kmin = UINT64_MAX;
+  *kmax = 0;
+  for (size_t c = 0; c < nc; c++) {
+    *kmin = part[c][0] < *kmin ? part[c][0] : *kmin;
+    *kmax = part[c][1] > *kmax ? part[c][1] : *kmax;
+  }
+}
+
+/* Weakly monotone bucket map of folded values: linear in the value when
+ * the range allows it (t = (v half - lo) scale: subtraction, product and
+ * truncation all round monotonically), else the key shifted (any range,
+ * e.g. subnormal spreads whose scale would overflow). */
+typedef struct rank_map {
+  int linear;
+  double half, lo, scale; /* half: 1, or 0.5 when max - min overflows */
+  uint64_t klo;
+  int shift;
+  size_t nb;
+} rank_map;
+
+static inline size_t rank_bucket(const rank_map *m, double v) {
+  if (m->linear) {
+    double t = (v * m->half - m->lo) * m->scale; /* >= 0: v >= min */
+    return t < (double)(m->nb - 1) ? (size_t)t : m->nb - 1;
+  }
+  return (size_t)((key_of(v) - m->klo) >> m->shift);
+}
+
+static rank_map rank_map_for(uint64_t kmin, uint64_t kmax, size_t nb) {
+  rank_map m = {0, 1.0, 0.0, 0.0, kmin, 0, nb};
+  double vmin = value_of(kmin), vmax = value_of(kmax);
+  double half = isfinite(vmax - vmin) ? 1.0 : 0.5; /* the halves cannot overflow */
+  double d = vmax * half - vmin * half, scale = (double)nb / d;
+  /* The key map instead when a value is infinite or the spread so small
+   * (subnormal) that the scale overflows. */
+  if (nb > 1 && d > 0 && isfinite(d) && scale > 0 && isfinite(scale)) {
+    m.linear = 1;
+    m.half = half;
+    m.lo = vmin * half;
+    m.scale = scale;
+    return m;
+  }
+  while (m.shift < 63 && ((kmax - kmin) >> m.shift) >= (uint64_t)nb) m.shift++;
+  m.nb = (size_t)((kmax - kmin) >> m.shift) + 1;
+  return m;
+}
+
+/* A bucket that straddles a block boundary: its first rank, its size and
+ * where its members start in the member list. */
+typedef struct straddle {
+  size_t rank0, m, pos;
+} straddle;
+
+static inline int32_t block_of(size_t rank, size_t J, size_t n) {
+  return (int32_t)((uint64_t)rank * (uint64_t)J / (uint64_t)n);
+}
+
+/* Exact blocks of one straddling bucket's members mem[0..m) (listed in
+ * index order) by (value, index). */
+static int rank_straddle(const double *s, size_t n, size_t J, const straddle *st,
+                         const size_t *mem, int32_t *block) {
+  size_t m = st->m;
+  if (m <= AIQ_RANK_SMALL) {
+    uint64_t k[AIQ_RANK_SMALL];
+    size_t id[AIQ_RANK_SMALL];
+    for (size_t a = 0; a < m; a++) {
+      uint64_t kv = key_of(s[mem[a]] + 0.0);
+      size_t j = a;
+      while (j > 0 && k[j - 1] > kv) { /* strict: ties keep index order */
+        k[j] = k[j - 1];
+        id[j] = id[j - 1];
+        j--;
+      }
+      k[j] = kv;
+      id[j] = mem[a];
+    }
+    for (size_t a = 0; a < m; a++) block[id[a]] = block_of(st->rank0 + a, J, n);
+    return AIINEQ_OK;
+  }
+  double *v = aiq_malloc_array(m, sizeof *v);
+  size_t *p = aiq_malloc_array(m, sizeof *p);
+  int rc = v && p ? AIINEQ_OK : AIINEQ_ERR_NOMEM;
+  if (rc == AIINEQ_OK) {
+    for (size_t a = 0; a < m; a++) v[a] = s[mem[a]];
+    rc = aiq_argsort_double(v, m, p); /* stable: ties stay in index order */
+  }
+  if (rc == AIINEQ_OK)
+    for (size_t a = 0; a < m; a++) block[mem[p[a]]] = block_of(st->rank0 + a, J, n);
+  aiq_free(v);
+  aiq_free(p);
+  return rc;
+}
+
+/* The members of the straddling buckets (marked block[i] < 0; tag[b] - J
+ * is bucket b's straddle number) and their exact blocks. */
+static int rank_straddlers(const double *s, size_t n, size_t J, int32_t *block,
+                           const rank_map *map, const size_t *tag, straddle *st, size_t ns) {
+  size_t total = 0;
+  for (size_t q = 0; q < ns; q++) {
+    st[q].pos = total;
+    total += st[q].m;
+  }
+  size_t *mem = aiq_malloc_array(total, sizeof *mem);
+  if (!mem) return AIINEQ_ERR_NOMEM;
+  for (size_t i = 0; i < n; i++) /* in index order */
+    if (block[i] < 0) mem[st[tag[rank_bucket(map, s[i] + 0.0)] - J].pos++] = i;
+  int rc = AIINEQ_OK;
+  for (size_t q = 0; q < ns && rc == AIINEQ_OK; q++) {
+    st[q].pos -= st[q].m;
+    rc = rank_straddle(s, n, J, &st[q], mem + st[q].pos, block);
+  }
+  aiq_free(mem);
+  return rc;
+}
+
+/* Bucket counts (T rows) into tags: the block of a bucket whose ranks lie
+ * in one block, J + its straddle number otherwise; fills st, returns the
+ * number of straddlers.  The block of the running rank advances boundary
+ * by boundary (no division per bucket). */
+static size_t tag_buckets(size_t *cnt, size_t nb, size_t T, size_t n, size_t J, straddle *st) {
+  size_t run = 0, jb = 0, ns = 0;
+  size_t next = (size_t)(((uint64_t)n + J - 1) / J); /* first rank of block 1 */
+  for (size_t b = 0; b < nb; b++) {
+    size_t m = 0;
+    for (size_t t = 0; t < T; t++) m += cnt[t * nb + b];
+    if (m == 0) { /* no value maps here: the tag is never read */
+      cnt[b] = 0;
+      continue;
+    }
+    while (run >= next) { /* next = ceil((jb + 1) n / J) */
+      jb++;
+      next = (size_t)(((uint64_t)(jb + 1) * n + J - 1) / J);
+    }
+    if (run + m <= next) {
+      cnt[b] = jb;
+    } else {
+      st[ns].rank0 = run;
+      st[ns].m = m;
+      cnt[b] = J + ns++;
+    }
+    run += m;
+  }
+  return ns;
+}
+
+int aiq_rank_blocks(const double *s, size_t n, size_t J, int32_t *block, int nt) {
+  if (n == 0) return AIINEQ_OK;
+  if (!s || !block || J == 0 || J > n || J > (size_t)INT32_MAX) return AIINEQ_ERR_ARG;
+  size_t T = 1;
+#ifdef _OPENMP
+  if (nt > 1 && n >= AIQ_RANK_PAR_MIN) T = (size_t)nt;
+#else
+  (void)nt;
+#endif
+  uint64_t kmin, kmax;
+  key_range(s, n, T, &kmin, &kmax);
+  if (kmin == kmax) { /* all tie: the rank is the index */
+#pragma omp parallel for num_threads((int)T) schedule(static) if (T > 1)
+    for (size_t i = 0; i < n; i++) block[i] = block_of(i, J, n);
+    return AIINEQ_OK;
+  }
+  /* Fewer buckets per part with more parts: the counts stay ~8/FILL bytes
+   * a value, and the result does not depend on the bucket count. */
+  size_t nb = n / AIQ_RANK_FILL / T;
+  rank_map map = rank_map_for(kmin, kmax, nb > 2 ? nb : 2);
+  nb = map.nb;
+  size_t cap = J < nb ? J : nb; /* a straddler holds one of the J - 1 boundaries */
+  size_t *cnt = aiq_calloc(T * nb, sizeof *cnt);
+  straddle *st = aiq_malloc_array(cap, sizeof *st);
+  if (!cnt || !st) {
+    aiq_free(cnt);
+    aiq_free(st);
+    return AIINEQ_ERR_NOMEM;
+  }
+#pragma omp parallel for num_threads((int)T) schedule(static) if (T > 1)
+  for (size_t t = 0; t < T; t++) {
+    size_t *c = cnt + t * nb;
+    for (size_t i = aiq_par_lo(n, T, t), e = aiq_par_lo(n, T, t + 1); i < e; i++)
+      c[rank_bucket(&map, s[i] + 0.0)]++;
+  }
+  size_t ns = tag_buckets(cnt, nb, T, n, J, st);
+  const size_t *tag = cnt;
+#pragma omp parallel for num_threads((int)T) schedule(static) if (T > 1)
+  for (size_t i = 0; i < n; i++) {
+    size_t g = tag[rank_bucket(&map, s[i] + 0.0)];
+    block[i] = g < J ? (int32_t)g : -1;
+  }
+  int rc = ns ? rank_straddlers(s, n, J, block, &map, tag, st, ns) : AIINEQ_OK;
+  aiq_free(st);
+  aiq_free(cnt);
+  return rc;
+}
