@@ -175,6 +175,12 @@ typedef struct econ_in {
 #define AIQ_SIMD
 #endif
 
+#if defined(__GNUC__)
+#define AIQ_ALWAYS_INLINE __attribute__((always_inline))
+#else
+#define AIQ_ALWAYS_INLINE
+#endif
+
 /* Households per block of the household pass: 256, fewer when K is large
  * so that a block's 2K logits per household (2K * B doubles) stay within
  * 512 KiB, in the per-core L2 cache.  Depends on K only, so the blocks (and
@@ -204,11 +210,14 @@ static size_t scratch_stride(size_t K) {
  * weights become cumulative sums over k in place (w[(2k + e) nb + i] = the
  * sum of household i's weights of tasks 0..k with education e, added in the
  * order k = 0, 1, ...) and the task is the first k whose cumulative weight
- * reaches u_k times the total (aiq_first_reaching: binary search). */
-static void choose_block(const econ_in *in, size_t K, size_t nb, const double *restrict a,
-                         const double *restrict u_e, const double *restrict u_k,
-                         double *restrict w, double *restrict mx0, double *restrict mx1,
-                         double *restrict t, int32_t *restrict e_out, int32_t *restrict k_out) {
+ * reaches u_k times the total (aiq_first_reaching_block: binary search). */
+#define CHOOSE_PARAMS                                                                      \
+  const econ_in *in, size_t K, size_t nb, const double *restrict a,                        \
+      const double *restrict u_e, const double *restrict u_k, double *restrict w,          \
+      double *restrict mx0, double *restrict mx1, double *restrict t,                      \
+      int32_t *restrict e_out, int32_t *restrict k_out
+#define CHOOSE_ARGS in, K, nb, a, u_e, u_k, w, mx0, mx1, t, e_out, k_out
+AIQ_ALWAYS_INLINE static inline void choose_block_body(CHOOSE_PARAMS) {
   const double *restrict al = in->choice->alpha, *restrict bt = in->choice->beta;
   for (size_t c = 0; c < 2 * K; c++) {
     double *restrict wc = w + c * nb;
@@ -249,12 +258,43 @@ static void choose_block(const econ_in *in, size_t K, size_t nb, const double *r
   for (size_t i = 0; i < nb; i++)
     t[i] = -((in->tau * (mx1[i] - mx0[i] + t[i]) - in->c0 + in->kappa * a[i]) * in->inv_tau_e);
   aiq_vexp(t, t, nb);
-  for (size_t i = 0; i < nb; i++) {
+  AIQ_SIMD
+  for (size_t i = 0; i < nb; i++) { /* education, then t becomes the task's target */
     int e = u_e[i] < 1.0 / (1.0 + t[i]);
-    const double *cum = w + (size_t)e * nb + i; /* task k at cum[2k nb] */
     e_out[i] = e;
-    k_out[i] = (int32_t)aiq_first_reaching(cum, 2 * nb, K, u_k[i] * (e ? s1[i] : s0[i]));
+    t[i] = u_k[i] * (e ? s1[i] : s0[i]);
   }
+  aiq_first_reaching_block(w, nb, K, e_out, t, k_out);
+}
+
+/* choose_block_body compiled for the baseline and, on x86-64, for AVX2 and
+ * AVX-512 (wider vectors for its loops over households), picked at run
+ * time with vmath.h's choice.  Only additions, multiplications, divisions
+ * and comparisons of doubles (contraction is off), so every build gives the
+ * same bits. */
+static void choose_block_base(CHOOSE_PARAMS) { choose_block_body(CHOOSE_ARGS); }
+#if defined(__x86_64__) && defined(__GNUC__)
+__attribute__((target("avx2"))) static void choose_block_avx2(CHOOSE_PARAMS) {
+  choose_block_body(CHOOSE_ARGS);
+}
+__attribute__((target("avx512f"))) static void choose_block_avx512(CHOOSE_PARAMS) {
+  choose_block_body(CHOOSE_ARGS);
+}
+#endif
+
+static void choose_block(aiq_vmath_isa isa, CHOOSE_PARAMS) {
+#if defined(__x86_64__) && defined(__GNUC__)
+  if (isa == AIQ_VMATH_AVX512) {
+    choose_block_avx512(CHOOSE_ARGS);
+    return;
+  }
+  if (isa == AIQ_VMATH_AVX2) {
+    choose_block_avx2(CHOOSE_ARGS);
+    return;
+  }
+#endif
+  (void)isa;
+  choose_block_base(CHOOSE_ARGS);
 }
 
 /* Pass over households: draws, ability, raw ownership normal, and both
@@ -268,6 +308,7 @@ static void draw_households(const aiineq_model *m, aiineq_result *r, const econ_
   uint64_t seed = (uint64_t)aiq_ipar(m, SEED);
   double sa = aiq_par(m, SIGMA_A), be = aiq_par(m, BETA_E), sz = aiq_par(m, SIGMA_Z);
   double *eps_o = r->sim[AIINEQ_POST].capital_income, *eps_s = r->sim[AIINEQ_PRE].income;
+  aiq_vmath_isa isa = aiq_vmath_best();
 #pragma omp parallel num_threads(nt) if (nt > 1 && N > AIQ_PAR_GRAIN)
   {
     double *w = scratch + (size_t)thread_id() * scratch_stride(K);
@@ -299,7 +340,7 @@ static void draw_households(const aiineq_model *m, aiineq_result *r, const econ_
         aiq_sim *sm = &r->sim[s];
         int32_t *edu = sm->education + i0, *task = sm->task + i0;
         double *lb = sm->wage + i0; /* log b until wages are known */
-        choose_block(ei, K, nb, a, u_e, u_k, w, mx0, mx1, t, edu, task);
+        choose_block(isa, ei, K, nb, a, u_e, u_k, w, mx0, mx1, t, edu, task);
         for (size_t i = 0; i < nb; i++) {
           size_t k = (size_t)task[i], c = 2 * k + (size_t)edu[i];
           double q = ei->tech->c[k] * (a[i] + be * edu[i]) + ei->tech->d[k];

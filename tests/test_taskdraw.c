@@ -1,8 +1,9 @@
 /*
  * test_taskdraw.c -- the task draw of the household pass (MODEL.md section
- * 3, step 3): the binary search aiq_first_reaching gives the task the
- * linear scan of the original implementation gave, for K = 1, 2, 5 and 800,
- * on the same weights, including ties, zero weights and exact hits.
+ * 3, step 3): the block binary search aiq_first_reaching_block gives the
+ * task the linear scan of the original implementation gave, for K = 1, 2,
+ * 3, 5 and 800, on the same weights, including ties, zero weights, exact
+ * hits and NaN targets.
  */
 #include <stdint.h>
 #include <string.h>
@@ -35,59 +36,83 @@ static void weights(double *w, size_t K, uint64_t h) {
   if (h % 7 == 0) w[K - 1] = 0.0;
 }
 
+/* Blocks of NB households, each with its own weights for both educations
+ * and its own education, at several targets: the block search equals the
+ * scan for every household. */
 START_TEST(test_binary_search_equals_scan) {
-  const size_t Ks[] = {1, 2, 5, 800};
-  enum { STRIDE = 3, KMAX = 800, HOUSEHOLDS = 300 };
-  static double w[KMAX], cum[KMAX * STRIDE];
-  size_t checked = 0, last = 0;
+  const size_t Ks[] = {1, 2, 3, 5, 800};
+  enum { KMAX = 800, NB = 37, TARGETS = 36 };
+  static double wt[NB][2][KMAX], cum[2 * KMAX * NB], target[NB];
+  int32_t e[NB], k[NB];
+  size_t checked = 0, last = 0, first = 0;
   for (size_t ik = 0; ik < sizeof Ks / sizeof Ks[0]; ik++) {
     size_t K = Ks[ik];
-    for (uint64_t h = 0; h < HOUSEHOLDS; h++) {
-      weights(w, K, h);
-      /* cumulative sums laid out with a stride, as in the block's arrays */
-      for (size_t k = 0; k < K * STRIDE; k++) cum[k] = -1.0; /* gaps never read */
-      cum[0] = w[0];
-      for (size_t k = 1; k < K; k++) cum[k * STRIDE] = cum[(k - 1) * STRIDE] + w[k];
-      double total = cum[(K - 1) * STRIDE];
-      double targets[40];
-      size_t nt = 0;
-      for (int j = 0; j < 30; j++) {
-        double u[4];
-        aiq_rng_uniform4(4, h, (uint64_t)j, (uint64_t)K, u);
-        targets[nt++] = u[0] * total;
-      }
-      targets[nt++] = 0.0;
-      targets[nt++] = total;
-      targets[nt++] = total * (1.0 + 0x1p-52); /* above every cumulative weight */
-      targets[nt++] = cum[(K / 2) * STRIDE];   /* exact hits: ties go to the first k */
-      targets[nt++] = cum[0];
-      targets[nt++] = NAN;
-      for (size_t j = 0; j < nt; j++) {
-        size_t want = scan_reference(w, K, targets[j]);
-        size_t got = aiq_first_reaching(cum, STRIDE, K, targets[j]);
-        ck_assert_msg(got == want, "K = %zu, household %llu, target %.17g: %zu, scan %zu", K,
-                      (unsigned long long)h, targets[j], got, want);
-        checked++;
-        if (got == K - 1) last++;
+    for (uint64_t blk = 0; blk < 8; blk++) {
+      for (size_t i = 0; i < NB; i++)
+        for (size_t ed = 0; ed < 2; ed++) {
+          weights(wt[i][ed], K, blk * 1000 + 2 * i + ed);
+          /* cumulative sums in the block's option-major layout */
+          double *c = cum + ed * NB + i;
+          c[0] = wt[i][ed][0];
+          for (size_t kk = 1; kk < K; kk++)
+            c[2 * kk * NB] = c[2 * (kk - 1) * NB] + wt[i][ed][kk];
+        }
+      for (int j = 0; j < TARGETS; j++) {
+        for (size_t i = 0; i < NB; i++) {
+          double u[4];
+          aiq_rng_uniform4(4, blk * NB + i, (uint64_t)j, (uint64_t)K, u);
+          e[i] = u[1] < 0.5;
+          const double *c = cum + (size_t)e[i] * NB + i;
+          double total = c[2 * (K - 1) * NB];
+          switch (j) { /* edge targets, then uniform ones */
+            case 0: target[i] = 0.0; break;
+            case 1: target[i] = total; break;
+            case 2: target[i] = total * (1.0 + 0x1p-52); break; /* above every weight */
+            case 3: target[i] = c[2 * (K / 2) * NB]; break;      /* exact hit: first k */
+            case 4: target[i] = c[0]; break;
+            case 5: target[i] = NAN; break;
+            default: target[i] = u[0] * total;
+          }
+        }
+        aiq_first_reaching_block(cum, NB, K, e, target, k);
+        for (size_t i = 0; i < NB; i++) {
+          size_t want = scan_reference(wt[i][e[i]], K, target[i]);
+          ck_assert_msg((size_t)k[i] == want,
+                        "K = %zu, block %llu, household %zu, target %.17g: %d, scan %zu", K,
+                        (unsigned long long)blk, i, target[i], (int)k[i], want);
+          checked++;
+          last += want == K - 1;
+          first += want == 0;
+        }
       }
     }
   }
-  ck_assert_uint_eq(checked, 4 * HOUSEHOLDS * 36);
-  ck_assert_uint_gt(last, 0); /* the cap at K - 1 was exercised */
+  ck_assert_uint_eq(checked, 5 * 8 * TARGETS * NB);
+  ck_assert_uint_gt(last, 1000); /* the cap at K - 1 and task 0 were both exercised */
+  ck_assert_uint_gt(first, 1000);
 }
 END_TEST
 
-/* Small hand-made cases: plateaus of zero weights and the cap. */
+/* Small hand-made cases: plateaus of zero weights and the cap (one
+ * household, education 0, so the cumulative weights sit at w[2k]). */
+static int32_t one(const double *cum, size_t K, double target) {
+  double w[12];
+  for (size_t kk = 0; kk < K; kk++) w[2 * kk] = cum[kk], w[2 * kk + 1] = -1.0;
+  int32_t e = 0, k = -1;
+  aiq_first_reaching_block(w, 1, K, &e, &target, &k);
+  return k;
+}
+
 START_TEST(test_first_reaching_cases) {
   const double cum[] = {0.0, 0.0, 1.0, 1.0, 1.0, 3.0};
-  ck_assert_uint_eq(aiq_first_reaching(cum, 1, 6, 0.0), 0);
-  ck_assert_uint_eq(aiq_first_reaching(cum, 1, 6, 0.5), 2);
-  ck_assert_uint_eq(aiq_first_reaching(cum, 1, 6, 1.0), 2);
-  ck_assert_uint_eq(aiq_first_reaching(cum, 1, 6, 2.0), 5);
-  ck_assert_uint_eq(aiq_first_reaching(cum, 1, 6, 9.0), 5); /* capped at K - 1 */
-  ck_assert_uint_eq(aiq_first_reaching(cum, 1, 1, 9.0), 0);
-  ck_assert_uint_eq(aiq_first_reaching(cum + 2, 1, 2, 1.0), 0);
-  ck_assert_uint_eq(aiq_first_reaching(cum, 2, 3, 0.5), 1); /* stride 2: 0, 1, 1 */
+  ck_assert_int_eq(one(cum, 6, 0.0), 0);
+  ck_assert_int_eq(one(cum, 6, 0.5), 2);
+  ck_assert_int_eq(one(cum, 6, 1.0), 2);
+  ck_assert_int_eq(one(cum, 6, 2.0), 5);
+  ck_assert_int_eq(one(cum, 6, 9.0), 5); /* capped at K - 1 */
+  ck_assert_int_eq(one(cum, 1, 9.0), 0);
+  ck_assert_int_eq(one(cum + 2, 2, 1.0), 0);
+  ck_assert_int_eq(one(cum + 1, 3, 0.5), 1);
 }
 END_TEST
 
