@@ -217,34 +217,34 @@ static size_t scratch_stride(size_t K) {
       double *restrict mx0, double *restrict mx1, double *restrict t,                      \
       int32_t *restrict e_out, int32_t *restrict k_out
 #define CHOOSE_ARGS in, K, nb, a, u_e, u_k, w, mx0, mx1, t, e_out, k_out
-AIQ_ALWAYS_INLINE static inline void choose_block_body(CHOOSE_PARAMS) {
+AIQ_ALWAYS_INLINE static inline void choose_block_body(void (*vexp)(const double *, double *,
+                                                                     size_t),
+                                                        CHOOSE_PARAMS) {
   const double *restrict al = in->choice->alpha, *restrict bt = in->choice->beta;
-  for (size_t c = 0; c < 2 * K; c++) {
-    double *restrict wc = w + c * nb;
-    AIQ_SIMD
-    for (size_t i = 0; i < nb; i++) wc[i] = al[c] + bt[c] * a[i];
-  }
+  /* Two passes over the logits (a block's are up to 512 KiB, in L2): the
+   * logits and their maxima; then option by option (nb values, in L1) the
+   * shift, the exponential and the cumulative sum. */
   AIQ_SIMD
   for (size_t i = 0; i < nb; i++) mx0[i] = mx1[i] = -INFINITY;
   for (size_t k = 0; k < K; k++) {
-    const double *restrict w0 = w + 2 * k * nb, *restrict w1 = w0 + nb;
-    AIQ_SIMD
-    for (size_t i = 0; i < nb; i++) {
-      mx0[i] = w0[i] > mx0[i] ? w0[i] : mx0[i];
-      mx1[i] = w1[i] > mx1[i] ? w1[i] : mx1[i];
-    }
-  }
-  for (size_t k = 0; k < K; k++) {
     double *restrict w0 = w + 2 * k * nb, *restrict w1 = w0 + nb;
+    double al0 = al[2 * k], bt0 = bt[2 * k], al1 = al[2 * k + 1], bt1 = bt[2 * k + 1];
     AIQ_SIMD
     for (size_t i = 0; i < nb; i++) {
-      w0[i] -= mx0[i];
-      w1[i] -= mx1[i];
+      double z0 = al0 + bt0 * a[i], z1 = al1 + bt1 * a[i];
+      w0[i] = z0;
+      w1[i] = z1;
+      mx0[i] = z0 > mx0[i] ? z0 : mx0[i];
+      mx1[i] = z1 > mx1[i] ? z1 : mx1[i];
     }
   }
-  aiq_vexp(w, w, 2 * K * nb);
-  for (size_t c = 2; c < 2 * K; c++) {
+  for (size_t c = 0; c < 2 * K; c++) {
     double *restrict wc = w + c * nb;
+    const double *restrict mx = c % 2 ? mx1 : mx0;
+    AIQ_SIMD
+    for (size_t i = 0; i < nb; i++) wc[i] -= mx[i];
+    vexp(wc, wc, nb);
+    if (c < 2) continue;
     const double *restrict wp = wc - 2 * nb;
     AIQ_SIMD
     for (size_t i = 0; i < nb; i++) wc[i] += wp[i];
@@ -269,16 +269,17 @@ AIQ_ALWAYS_INLINE static inline void choose_block_body(CHOOSE_PARAMS) {
 
 /* choose_block_body compiled for the baseline and, on x86-64, for AVX2 and
  * AVX-512 (wider vectors for its loops over households), picked at run
- * time with vmath.h's choice.  Only additions, multiplications, divisions
+ * time with vmath.h's choice (each calling that choice's exp kernel
+ * directly: one call per option of the block).  Only additions, multiplications, divisions
  * and comparisons of doubles (contraction is off), so every build gives the
  * same bits. */
-static void choose_block_base(CHOOSE_PARAMS) { choose_block_body(CHOOSE_ARGS); }
+static void choose_block_base(CHOOSE_PARAMS) { choose_block_body(aiq_vexp, CHOOSE_ARGS); }
 #if defined(__x86_64__) && defined(__GNUC__)
 __attribute__((target("avx2"))) static void choose_block_avx2(CHOOSE_PARAMS) {
-  choose_block_body(CHOOSE_ARGS);
+  choose_block_body(aiq_vexp_avx2, CHOOSE_ARGS);
 }
 __attribute__((target("avx512f"))) static void choose_block_avx512(CHOOSE_PARAMS) {
-  choose_block_body(CHOOSE_ARGS);
+  choose_block_body(aiq_vexp_avx512, CHOOSE_ARGS);
 }
 #endif
 
