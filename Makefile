@@ -35,7 +35,7 @@ DESTDIR ?=
 CC ?= cc
 PKG_CONFIG ?= pkg-config
 B := build
-LIB_PKGS := lapack openblas nlopt cminpack
+LIB_PKGS := lapack openblas nlopt cminpack sleef
 TEST_PKGS := check
 # Deferred (=) so pkg-config runs after the dependency step has installed it.
 PKG_LIB_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(LIB_PKGS))
@@ -103,6 +103,14 @@ $(DEPS_STAMP): scripts/install-deps.sh
 $(B)/obj/lib/%.o: lib/%.c $(HEADERS) $(wildcard lib/*.h) | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+# SLEEF's AVX2 and AVX-512 kernels (lib/vmath_avx*.c) are the only files
+# compiled for those instruction sets; lib/vmath.c calls them only when CPUID
+# reports them.  On other architectures the files compile to nothing.
+ifneq ($(filter x86_64-%,$(shell $(CC) -dumpmachine)),)
+$(B)/obj/lib/vmath_avx2.o: ALL_CFLAGS += -mavx2 -mfma
+$(B)/obj/lib/vmath_avx512.o: ALL_CFLAGS += -mavx512f -mfma
+endif
 
 $(SHLIB): $(LIB_OBJ) lib/libaiineq.map
 	@mkdir -p $(@D)

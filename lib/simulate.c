@@ -17,6 +17,16 @@
  * Both economies are simulated side by side, so every draw is generated
  * and transformed once.
  *
+ * Blocks.  The household pass works on blocks of block_size(K) households
+ * (256 at small K), fixed by the household index: the draws of a block go
+ * into small arrays, then per economy the 2K logits of every household of
+ * the block are laid out option-major so that the maxima, exponentials
+ * (SLEEF through vmath.h), cumulative sums and inclusive values are loops
+ * over households, and the task is a binary search on the cumulative
+ * weights (O(log K) per household; the same task as a scan from k = 0).
+ * Every exponential and logarithm of a per-household value goes through
+ * vmath.h, whose result for a value does not depend on the values around it.
+ *
  * Threads (par.h).  Household loops run in parallel with aiq_par_threads(m)
  * threads; every sum over households is cut into chunks that depend on N
  * only, and every scatter into firms (value added, firm means) runs serially
@@ -36,6 +46,8 @@
  * (a sorted copy, 8 bytes per household, and a bucket's scratch) have
  * returned their buffers, so the peak allocation is about 96 bytes per
  * household (80 + 8 + 8, during a Gini).
+ * Each thread has a block scratch of (2K + 17) * block_size(K) doubles
+ * (54 KiB at K = 5, at most about 0.5 MiB at any K).
  */
 #include <math.h>
 #include <string.h>
@@ -46,6 +58,7 @@
 #include "par.h"
 #include "rng.h"
 #include "sim_internal.h"
+#include "vmath.h"
 
 void aiq_sim_free(aiineq_result *r) {
   for (int s = 0; s < 2; s++) {
@@ -154,87 +167,197 @@ typedef struct econ_in {
   double tau, c0, kappa, inv_tau_e; /* choice parameters */
 } econ_in;
 
-/* Education and task of a household of ability a in one economy, from the
- * uniforms u_e, u_k (MODEL.md section 3, steps 2-3).  t (2K) is scratch.
- * The task is the first k whose cumulative probability reaches u_k
- * (compared unnormalised: cumulative weight >= u_k times the total). */
-static void choose(const econ_in *in, size_t K, double *restrict t, double a, double u_e,
-                   double u_k, int *e_out, size_t *k_out) {
-  const double *restrict al = in->choice->alpha, *restrict bt = in->choice->beta;
-  double mx0 = -INFINITY, mx1 = -INFINITY, s0 = 0.0, s1 = 0.0;
-  for (size_t k = 0; k < K; k++) {
-    double z0 = al[2 * k] + bt[2 * k] * a, z1 = al[2 * k + 1] + bt[2 * k + 1] * a;
-    t[2 * k] = z0;
-    t[2 * k + 1] = z1;
-    mx0 = z0 > mx0 ? z0 : mx0;
-    mx1 = z1 > mx1 ? z1 : mx1;
-  }
-  for (size_t k = 0; k < K; k++) {
-    double w0 = exp(t[2 * k] - mx0), w1 = exp(t[2 * k + 1] - mx1);
-    t[2 * k] = w0;
-    t[2 * k + 1] = w1;
-    s0 += w0;
-    s1 += w1;
-  }
-  /* I_1 - I_0 = tau (mx_1 - mx_0 + log(s_1 / s_0)) */
-  double xe = (in->tau * (mx1 - mx0 + log(s1 / s0)) - in->c0 + in->kappa * a) * in->inv_tau_e;
-  int e = u_e < 1.0 / (1.0 + exp(-xe));
-  double target = u_k * (e ? s1 : s0), cum = 0.0;
-  size_t k = 0;
-  for (; k + 1 < K; k++) {
-    cum += t[2 * k + (size_t)e];
-    if (cum >= target) break;
-  }
-  *e_out = e;
-  *k_out = k;
+/* Loops over the households of a block: vectorised (no reductions, so
+ * the same operations on each value, the same bits) even where GCC's -O2
+ * cost model would not. */
+#ifdef _OPENMP
+#define AIQ_SIMD _Pragma("omp simd")
+#else
+#define AIQ_SIMD
+#endif
+
+#if defined(__GNUC__)
+#define AIQ_ALWAYS_INLINE __attribute__((always_inline))
+#else
+#define AIQ_ALWAYS_INLINE
+#endif
+
+/* Households per block of the household pass: 256, fewer when K is large
+ * so that a block's 2K logits per household (2K * B doubles) stay within
+ * 512 KiB, in the per-core L2 cache.  Depends on K only, so the blocks (and
+ * with them every value) are the same for any thread count. */
+static size_t block_size(size_t K) {
+  size_t B = 256;
+  while (B > 8 && 2 * K * B > 65536) B /= 2;
+  return B;
 }
 
-/* Doubles between two threads' choice scratch: 2K rounded up to whole
- * 64-byte cache lines plus one line of padding, so that no two threads ever
- * write the same cache line (false sharing made two threads slower than
- * one). */
-static inline size_t scratch_stride(size_t K) { return ((2 * K + 7) / 8 + 1) * 8; }
+/* Doubles of one thread's block scratch: 2K * B logits, the block's
+ * uniforms (8 B), its four normals (4 B) and five more arrays of B,
+ * rounded up to whole 64-byte cache lines plus one line of padding, so
+ * that no two threads ever write the same cache line (false sharing made
+ * two threads slower than one). */
+static size_t scratch_stride(size_t K) {
+  size_t n = (2 * K + 17) * block_size(K);
+  return ((n + 7) / 8 + 1) * 8;
+}
+
+/* Education and task of households i < nb of a block in one economy
+ * (MODEL.md section 3, steps 2-3), every probability evaluated at the
+ * household's own ability a[i].  w holds 2K * nb doubles laid out
+ * option-major, w[c * nb + i] for option c = 2k + e, so that every step is
+ * a loop over households (vectorised) and the exponentials and logarithms go
+ * through vmath.h in long runs.  mx0, mx1, t: nb doubles of scratch.  The
+ * weights become cumulative sums over k in place (w[(2k + e) nb + i] = the
+ * sum of household i's weights of tasks 0..k with education e, added in the
+ * order k = 0, 1, ...) and the task is the first k whose cumulative weight
+ * reaches u_k times the total (aiq_first_reaching_block: binary search). */
+#define CHOOSE_PARAMS                                                                      \
+  const econ_in *in, size_t K, size_t nb, const double *restrict a,                        \
+      const double *restrict u_e, const double *restrict u_k, double *restrict w,          \
+      double *restrict mx0, double *restrict mx1, double *restrict t,                      \
+      int32_t *restrict e_out, int32_t *restrict k_out
+#define CHOOSE_ARGS in, K, nb, a, u_e, u_k, w, mx0, mx1, t, e_out, k_out
+AIQ_ALWAYS_INLINE static inline void choose_block_body(CHOOSE_PARAMS) {
+  const double *restrict al = in->choice->alpha, *restrict bt = in->choice->beta;
+  for (size_t c = 0; c < 2 * K; c++) {
+    double *restrict wc = w + c * nb;
+    AIQ_SIMD
+    for (size_t i = 0; i < nb; i++) wc[i] = al[c] + bt[c] * a[i];
+  }
+  AIQ_SIMD
+  for (size_t i = 0; i < nb; i++) mx0[i] = mx1[i] = -INFINITY;
+  for (size_t k = 0; k < K; k++) {
+    const double *restrict w0 = w + 2 * k * nb, *restrict w1 = w0 + nb;
+    AIQ_SIMD
+    for (size_t i = 0; i < nb; i++) {
+      mx0[i] = w0[i] > mx0[i] ? w0[i] : mx0[i];
+      mx1[i] = w1[i] > mx1[i] ? w1[i] : mx1[i];
+    }
+  }
+  for (size_t k = 0; k < K; k++) {
+    double *restrict w0 = w + 2 * k * nb, *restrict w1 = w0 + nb;
+    AIQ_SIMD
+    for (size_t i = 0; i < nb; i++) {
+      w0[i] -= mx0[i];
+      w1[i] -= mx1[i];
+    }
+  }
+  aiq_vexp(w, w, 2 * K * nb);
+  for (size_t c = 2; c < 2 * K; c++) {
+    double *restrict wc = w + c * nb;
+    const double *restrict wp = wc - 2 * nb;
+    AIQ_SIMD
+    for (size_t i = 0; i < nb; i++) wc[i] += wp[i];
+  }
+  const double *restrict s0 = w + 2 * (K - 1) * nb, *restrict s1 = s0 + nb;
+  AIQ_SIMD
+  for (size_t i = 0; i < nb; i++) t[i] = s1[i] / s0[i];
+  aiq_vlog(t, t, nb);
+  /* I_1 - I_0 = tau (mx_1 - mx_0 + log(s_1 / s_0)); t becomes exp(-x_e) */
+  AIQ_SIMD
+  for (size_t i = 0; i < nb; i++)
+    t[i] = -((in->tau * (mx1[i] - mx0[i] + t[i]) - in->c0 + in->kappa * a[i]) * in->inv_tau_e);
+  aiq_vexp(t, t, nb);
+  AIQ_SIMD
+  for (size_t i = 0; i < nb; i++) { /* education, then t becomes the task's target */
+    int e = u_e[i] < 1.0 / (1.0 + t[i]);
+    e_out[i] = e;
+    t[i] = u_k[i] * (e ? s1[i] : s0[i]);
+  }
+  aiq_first_reaching_block(w, nb, K, e_out, t, k_out);
+}
+
+/* choose_block_body compiled for the baseline and, on x86-64, for AVX2 and
+ * AVX-512 (wider vectors for its loops over households), picked at run
+ * time with vmath.h's choice.  Only additions, multiplications, divisions
+ * and comparisons of doubles (contraction is off), so every build gives the
+ * same bits. */
+static void choose_block_base(CHOOSE_PARAMS) { choose_block_body(CHOOSE_ARGS); }
+#if defined(__x86_64__) && defined(__GNUC__)
+__attribute__((target("avx2"))) static void choose_block_avx2(CHOOSE_PARAMS) {
+  choose_block_body(CHOOSE_ARGS);
+}
+__attribute__((target("avx512f"))) static void choose_block_avx512(CHOOSE_PARAMS) {
+  choose_block_body(CHOOSE_ARGS);
+}
+#endif
+
+static void choose_block(aiq_vmath_isa isa, CHOOSE_PARAMS) {
+#if defined(__x86_64__) && defined(__GNUC__)
+  if (isa == AIQ_VMATH_AVX512) {
+    choose_block_avx512(CHOOSE_ARGS);
+    return;
+  }
+  if (isa == AIQ_VMATH_AVX2) {
+    choose_block_avx2(CHOOSE_ARGS);
+    return;
+  }
+#endif
+  (void)isa;
+  choose_block_base(CHOOSE_ARGS);
+}
 
 /* Pass over households: draws, ability, raw ownership normal, and both
- * economies' choices and log base wages.  scratch holds 2K doubles per
- * thread. */
+ * economies' choices and log base wages, in blocks of block_size(K)
+ * households (blocks fixed by the household index).  scratch holds
+ * scratch_stride(K) doubles per thread. */
 static void draw_households(const aiineq_model *m, aiineq_result *r, const econ_in in[2],
                             double *scratch, int nt) {
   (void)nt; /* only read by OpenMP */
-  size_t N = r->N, K = r->K;
+  size_t N = r->N, K = r->K, B = block_size(K), nblk = (N + B - 1) / B;
   uint64_t seed = (uint64_t)aiq_ipar(m, SEED);
   double sa = aiq_par(m, SIGMA_A), be = aiq_par(m, BETA_E), sz = aiq_par(m, SIGMA_Z);
   double *eps_o = r->sim[AIINEQ_POST].capital_income, *eps_s = r->sim[AIINEQ_PRE].income;
+  aiq_vmath_isa isa = aiq_vmath_best();
 #pragma omp parallel num_threads(nt) if (nt > 1 && N > AIQ_PAR_GRAIN)
   {
-    double *t = scratch + (size_t)thread_id() * scratch_stride(K);
+    double *w = scratch + (size_t)thread_id() * scratch_stride(K);
+    double *u0 = w + 2 * K * B, *u1 = u0 + 4 * B, *nrm = u1 + 4 * B, *u_e = nrm + 4 * B,
+           *u_k = u_e + B, *mx0 = u_k + B, *mx1 = mx0 + B, *t = mx1 + B;
 #pragma omp for schedule(static)
-    for (size_t i = 0; i < N; i++) {
-      double u0[4], u1[4];
-      aiq_rng_uniform4(seed, AIQ_STREAM_HOUSEHOLDS, i, 0, u0);
-      aiq_rng_uniform4(seed, AIQ_STREAM_HOUSEHOLDS, i, 1, u1);
-      double a = sa * aiq_norm_ppf(u0[0]), ez = aiq_norm_ppf(u0[3]);
-      r->ability[i] = a;
-      eps_s[i] = aiq_norm_ppf(u1[0]);
-      eps_o[i] = aiq_norm_ppf(u1[1]);
+    for (size_t b = 0; b < nblk; b++) {
+      size_t i0 = b * B, nb = N - i0 < B ? N - i0 : B;
+      double *a = r->ability + i0, *ez = nrm + nb;
+      aiq_rng_uniform4_n(seed, AIQ_STREAM_HOUSEHOLDS, i0, 0, nb, u0);
+      aiq_rng_uniform4_n(seed, AIQ_STREAM_HOUSEHOLDS, i0, 1, nb, u1);
+      /* the four normals' uniforms side by side, then one batch of PhiInv */
+      for (size_t i = 0; i < nb; i++) {
+        nrm[i] = u0[4 * i];
+        nrm[nb + i] = u0[4 * i + 3];
+        nrm[2 * nb + i] = u1[4 * i];
+        nrm[3 * nb + i] = u1[4 * i + 1];
+        u_e[i] = u0[4 * i + 1];
+        u_k[i] = u0[4 * i + 2];
+      }
+      aiq_norm_ppf_n(nrm, nrm, 4 * nb);
+      for (size_t i = 0; i < nb; i++) {
+        a[i] = sa * nrm[i];
+        eps_s[i0 + i] = nrm[2 * nb + i];
+        eps_o[i0 + i] = nrm[3 * nb + i];
+      }
       for (int s = 0; s < 2; s++) {
         const econ_in *ei = &in[s];
         aiq_sim *sm = &r->sim[s];
-        int e;
-        size_t k;
-        choose(ei, K, t, a, u0[1], u0[2], &e, &k);
-        size_t c = 2 * k + (size_t)e;
-        double q = ei->tech->c[k] * (a + be * e) + ei->tech->d[k];
-        double z = q + sz * ez;
-        double lb = ei->log_p[k] + ei->eq->mu[c] + ei->eq->r[c] * (z - ei->eq->mu[c]);
-        sm->wage[i] = lb; /* log b until wages are known */
-        sm->base_wage[i] = exp(lb);
-        sm->education[i] = e;
-        sm->task[i] = (int32_t)k;
+        int32_t *edu = sm->education + i0, *task = sm->task + i0;
+        double *lb = sm->wage + i0; /* log b until wages are known */
+        choose_block(isa, ei, K, nb, a, u_e, u_k, w, mx0, mx1, t, edu, task);
+        for (size_t i = 0; i < nb; i++) {
+          size_t k = (size_t)task[i], c = 2 * k + (size_t)edu[i];
+          double q = ei->tech->c[k] * (a[i] + be * edu[i]) + ei->tech->d[k];
+          double z = q + sz * ez[i];
+          lb[i] = ei->log_p[k] + ei->eq->mu[c] + ei->eq->r[c] * (z - ei->eq->mu[c]);
+        }
+        aiq_vexp(lb, sm->base_wage + i0, nb);
       }
     }
   }
 }
+
+/* Households per call of aiq_vexp in the loops that exponentiate one value
+ * per household (a value's exponential does not depend on the block; the
+ * blocks only keep the arguments in L1 between the two passes). */
+#define EXP_BLOCK 1024
 
 /* Ownership shares o_i (normalised) in place of eps_o. */
 static void ownership(const aiineq_model *m, aiineq_result *r, double *own, int nt) {
@@ -244,10 +367,15 @@ static void ownership(const aiineq_model *m, aiineq_result *r, double *own, int 
   double top10 = aiq_par(m, TOP10), rho = aiq_par(m, RHO_OWN);
   double sigma_o = aiq_norm_ppf(0.9) - aiq_norm_ppf(1.0 - top10);
   double rc = sqrt(1.0 - rho * rho);
+  size_t nblk = (N + EXP_BLOCK - 1) / EXP_BLOCK;
 #pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1 && N > AIQ_PAR_GRAIN)
-  for (size_t i = 0; i < N; i++) {
-    double za = sda > 0.0 ? (r->ability[i] - ma) / sda : 0.0;
-    own[i] = exp(sigma_o * (rho * za + rc * own[i]));
+  for (size_t b = 0; b < nblk; b++) {
+    size_t lo = b * EXP_BLOCK, hi = N - lo < EXP_BLOCK ? N : lo + EXP_BLOCK;
+    for (size_t i = lo; i < hi; i++) {
+      double za = sda > 0.0 ? (r->ability[i] - ma) / sda : 0.0;
+      own[i] = sigma_o * (rho * za + rc * own[i]);
+    }
+    aiq_vexp(own + lo, own + lo, hi - lo);
   }
   double total = aiq_par_sum(own, N, nt);
 #pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1 && N > AIQ_PAR_GRAIN)
@@ -302,11 +430,19 @@ static int wages_and_incomes(aiineq_model *m, aiineq_result *r, int s, const eco
   for (size_t k = 0; k < K; k++)
     gtask[k] = eq->n[k] > 0.0 ? tech->A * in->rents * m->x[k] * eq->p[k] * eq->S[k] / eq->n[k]
                               : 0.0;
+  size_t nblk = (N + EXP_BLOCK - 1) / EXP_BLOCK;
 #pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1 && N > AIQ_PAR_GRAIN)
-  for (size_t i = 0; i < N; i++) {
-    size_t j = (size_t)firm[i], k = (size_t)task[i];
-    double q = tech->c[k] * (r->ability[i] + be * edu[i]) + tech->d[k];
-    vadd[i] = eq->p[k] * phi[j] * exp(q) + assets[j] * gtask[k];
+  for (size_t b = 0; b < nblk; b++) {
+    size_t lo = b * EXP_BLOCK, hi = N - lo < EXP_BLOCK ? N : lo + EXP_BLOCK;
+    for (size_t i = lo; i < hi; i++) {
+      size_t k = (size_t)task[i];
+      vadd[i] = tech->c[k] * (r->ability[i] + be * edu[i]) + tech->d[k]; /* q_i */
+    }
+    aiq_vexp(vadd + lo, vadd + lo, hi - lo);
+    for (size_t i = lo; i < hi; i++) {
+      size_t j = (size_t)firm[i], k = (size_t)task[i];
+      vadd[i] = eq->p[k] * phi[j] * vadd[i] + assets[j] * gtask[k];
+    }
   }
   /* Scatter into firms serially, in household order. */
   for (size_t j = 0; j < J; j++) f->va[j] = f->cnt[j] = f->mlogb[j] = f->mlogw[j] = 0.0;

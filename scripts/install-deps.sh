@@ -7,11 +7,11 @@
 set -euo pipefail
 
 # Build: compiler, pkg-config, LAPACK/OpenBLAS, NLopt, MINPACK (cminpack),
-# Random123 (header only).
+# Random123 (header only), SLEEF (vector exp/log).
 # Tests: Check, valgrind, Debian's python3 with NumPy/SciPy/statsmodels (the
 # independent implementation the tests compare against).
 PKGS=(build-essential pkg-config liblapack-dev libopenblas-dev libnlopt-dev libcminpack-dev
-      librandom123-dev check valgrind python3 python3-numpy python3-scipy
+      librandom123-dev libsleef-dev check valgrind python3 python3-numpy python3-scipy
       python3-statsmodels)
 # Optional tools ask for their own packages: `install-deps.sh clang gcovr ...`
 # (make fuzz, make coverage) checks and installs those instead.

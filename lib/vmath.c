@@ -1,0 +1,91 @@
+/*
+ * vmath.c -- run-time choice of the exp/log kernels of vmath.h.
+ *
+ * The choice reads CPUID through GCC's __builtin_cpu_supports (libgcc
+ * fills it once at load time, so nothing here is mutable state of ours),
+ * and it follows what CPUID reports: under valgrind, which hides AVX-512,
+ * the AVX2 kernel runs, with the same bits (vmath.h).  The AVX kernels live
+ * in vmath_avx2.c and vmath_avx512.c, the only files compiled for those
+ * instruction sets; this file is baseline code.
+ */
+#include <math.h>
+
+#if defined(__x86_64__)
+#include <emmintrin.h>
+#include <sleef.h>
+#endif
+
+#include "vmath.h"
+
+int aiq_vmath_supported(aiq_vmath_isa isa) {
+  switch (isa) {
+    case AIQ_VMATH_AUTO:
+    case AIQ_VMATH_PORTABLE: return 1;
+#if defined(__x86_64__)
+    case AIQ_VMATH_AVX512: __builtin_cpu_init(); return __builtin_cpu_supports("avx512f");
+    case AIQ_VMATH_AVX2:
+      __builtin_cpu_init();
+      return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    case AIQ_VMATH_SCALAR_FMA: __builtin_cpu_init(); return __builtin_cpu_supports("fma");
+    case AIQ_VMATH_SSE2: return 1;
+#endif
+    default: return 0;
+  }
+}
+
+aiq_vmath_isa aiq_vmath_best(void) {
+#if defined(__x86_64__)
+  if (aiq_vmath_supported(AIQ_VMATH_AVX512)) return AIQ_VMATH_AVX512;
+  if (aiq_vmath_supported(AIQ_VMATH_AVX2)) return AIQ_VMATH_AVX2;
+  return AIQ_VMATH_SSE2;
+#else
+  return AIQ_VMATH_PORTABLE;
+#endif
+}
+
+#if defined(__x86_64__)
+/* SSE2 without FMA: two lanes, a tail padded with ones. */
+static void run_sse2(__m128d (*f)(__m128d), const double *x, double *y, size_t n) {
+  size_t i = 0;
+  for (; i + 2 <= n; i += 2) _mm_storeu_pd(y + i, f(_mm_loadu_pd(x + i)));
+  if (i < n) {
+    double t[2] = {x[i], 1.0};
+    _mm_storeu_pd(t, f(_mm_loadu_pd(t)));
+    y[i] = t[0];
+  }
+}
+#endif
+
+void aiq_vexp_isa(aiq_vmath_isa isa, const double *x, double *y, size_t n) {
+  if (isa == AIQ_VMATH_AUTO) isa = aiq_vmath_best();
+  switch (isa) {
+#if defined(__x86_64__)
+    case AIQ_VMATH_AVX512: aiq_vexp_avx512(x, y, n); return;
+    case AIQ_VMATH_AVX2: aiq_vexp_avx2(x, y, n); return;
+    case AIQ_VMATH_SCALAR_FMA: aiq_vexp_fma1(x, y, n); return;
+    case AIQ_VMATH_SSE2: run_sse2(Sleef_cinz_expd2_u10sse2, x, y, n); return;
+#endif
+    default:
+      for (size_t i = 0; i < n; i++) y[i] = exp(x[i]);
+      return;
+  }
+}
+
+void aiq_vlog_isa(aiq_vmath_isa isa, const double *x, double *y, size_t n) {
+  if (isa == AIQ_VMATH_AUTO) isa = aiq_vmath_best();
+  switch (isa) {
+#if defined(__x86_64__)
+    case AIQ_VMATH_AVX512: aiq_vlog_avx512(x, y, n); return;
+    case AIQ_VMATH_AVX2: aiq_vlog_avx2(x, y, n); return;
+    case AIQ_VMATH_SCALAR_FMA: aiq_vlog_fma1(x, y, n); return;
+    case AIQ_VMATH_SSE2: run_sse2(Sleef_cinz_logd2_u10sse2, x, y, n); return;
+#endif
+    default:
+      for (size_t i = 0; i < n; i++) y[i] = log(x[i]);
+      return;
+  }
+}
+
+void aiq_vexp(const double *x, double *y, size_t n) { aiq_vexp_isa(AIQ_VMATH_AUTO, x, y, n); }
+
+void aiq_vlog(const double *x, double *y, size_t n) { aiq_vlog_isa(AIQ_VMATH_AUTO, x, y, n); }
