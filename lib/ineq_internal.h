@@ -19,7 +19,7 @@ int aiq_sort_double(double *x, size_t n);
 int aiq_argsort_double(const double *x, size_t n, size_t *idx);
 
 /* Exact population Gini (MODEL.md section 3) of n unweighted non-negative
- * values; x is not modified; O(n log n) through aiq_sort_double on a copy.
+ * values; x is not modified; O(n) through aiq_bucket_sort_nt into a copy.
  * Returns AIINEQ_OK, AIINEQ_ERR_ARG (NULL), AIINEQ_ERR_NOMEM,
  * AIINEQ_ERR_NONFINITE (NaN/Inf value), AIINEQ_ERR_RANGE (negative value) or
  * AIINEQ_ERR_DEGENERATE (zero total, including n == 0). */
@@ -31,6 +31,13 @@ int aiq_gini_plain(const double *x, size_t n, double *gini);
 int aiq_sort_double_nt(double *x, size_t n, int nt);
 int aiq_argsort_double_nt(const double *x, size_t n, size_t *idx, int nt);
 int aiq_gini_plain_nt(const double *x, size_t n, double *gini, int nt);
+
+/* y[0..n) receives x[0..n) sorted as aiq_sort_double sorts (the same
+ * array: one output per input), by a two-level bucket sort (bucket.c),
+ * faster on spread-out data such as incomes; x and y must not overlap.
+ * Bit-identical for every nt.  Returns AIINEQ_OK, AIINEQ_ERR_ARG (NULL with
+ * n > 0) or AIINEQ_ERR_NOMEM. */
+int aiq_bucket_sort_nt(const double *x, size_t n, double *y, int nt);
 
 /* block[i] = floor(r_i J / n), where r_i is the rank of s[i] in the stable
  * ascending order of aiq_argsort_double (ties in index order, -0.0 ties

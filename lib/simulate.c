@@ -43,8 +43,9 @@
  *   wage (each economy): log b_i, then the wage
  * The firm arrays are allocated by the matching (whose block ranks need no
  * sort, rank.c) and the pre economy's capital income only after the Ginis
- * (24 bytes of scratch per household) have returned their buffers, so the
- * peak allocation is 112 bytes per household (80 + 8 + 24, during a Gini).
+ * (a sorted copy, 8 bytes per household, and a bucket's scratch) have
+ * returned their buffers, so the peak allocation is about 96 bytes per
+ * household (80 + 8 + 8, during a Gini).
  * Each thread has a block scratch of (2K + 17) * block_size(K) doubles
  * (54 KiB at K = 5, at most about 0.5 MiB at any K).
  */

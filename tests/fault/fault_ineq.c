@@ -2,9 +2,10 @@
  * fault_ineq.c -- allocation failures in the internal sort, argsort and
  * Gini (lib/sort.c, lib/gini.c): a failed call reports AIINEQ_ERR_NOMEM and
  * leaves its input and outputs untouched.  The block ranks (lib/rank.c)
- * report AIINEQ_ERR_NOMEM too (their output is then undefined), on data
- * that reach both the insertion sort and the argsort of straddling
- * buckets.
+ * and the bucket sort (lib/bucket.c) report AIINEQ_ERR_NOMEM too (their
+ * output is then undefined), on data that reach both their fast paths and
+ * their radix fallbacks (argsort of straddling buckets, radix sort of a
+ * crowded bucket).
  */
 #include "faultutil.h"
 #include "ineq_internal.h"
@@ -20,7 +21,7 @@ static size_t scenario_ineq(double *out, size_t cap) {
   static double x[N], ref[N];
   static size_t idx[N];
   static int32_t blk[N], blk3[N];
-  static double three[N];
+  static double three[N], crowd[N], sorted[N];
   size_t n = 0;
   double g = -1;
   fill(x, N);
@@ -36,6 +37,9 @@ static size_t scenario_ineq(double *out, size_t cap) {
   for (size_t i = 0; i < N; i++) three[i] = (double)(i % 3); /* crowded buckets */
   AIQ_FI_CALL(aiq_rank_blocks(x, N, 7, blk, 1), ck_assert(memcmp(x, ref, sizeof x) == 0));
   AIQ_FI_CALL(aiq_rank_blocks(three, N, 7, blk3, 1), (void)0);
+  for (size_t i = 0; i < N; i++) /* neighbours, one far value, one outlier */
+    crowd[i] = i == 0 ? 1.0 + 0x1p-10 : i == 1 ? 0x1p20 : 1.0 + (double)i * 0x1p-52;
+  AIQ_FI_CALL(aiq_bucket_sort_nt(crowd, N, sorted, 1), (void)0);
   AIQ_FI_CALL(aiq_sort_double(x, N), ck_assert(memcmp(x, ref, sizeof x) == 0));
   aiq_fi_put(out, cap, &n, g);
   for (size_t i = 0; i < N; i += 97) {
@@ -43,11 +47,12 @@ static size_t scenario_ineq(double *out, size_t cap) {
     aiq_fi_put(out, cap, &n, (double)idx[i]);
     aiq_fi_put(out, cap, &n, (double)blk[i]);
     aiq_fi_put(out, cap, &n, (double)blk3[i]);
+    aiq_fi_put(out, cap, &n, sorted[i]);
   }
   return n;
 }
 
-START_TEST(test_fault_ineq) { ck_assert_int_ge(aiq_fi_sweep("sort/argsort/gini/rank", scenario_ineq), 14); }
+START_TEST(test_fault_ineq) { ck_assert_int_ge(aiq_fi_sweep("sort/argsort/gini/rank/bucket", scenario_ineq), 20); }
 END_TEST
 
 Suite *aiq_suite_fault_ineq(void) {

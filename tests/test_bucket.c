@@ -1,0 +1,136 @@
+/*
+ * test_bucket.c -- aiq_bucket_sort_nt (lib/bucket.c), the Gini's sort,
+ * against qsort and bit for bit against the radix sort aiq_sort_double, on
+ * random, tie-heavy and adversarial inputs, sizes around the insertion
+ * threshold and the parallel threshold, and 1, 2, 3 and 7 threads.
+ */
+#include <stdint.h>
+#include <string.h>
+
+#include "ineq_internal.h"
+#include "rng.h"
+#include "testutil.h"
+
+static int cmp_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+enum { KINDS = 14 };
+
+/* Data of kind 0..13:
+ * 0: log-normal incomes (the solver's data)
+ * 1: arbitrary bit patterns (every exponent, both signs, subnormals, Inf)
+ * 2: few distinct values with -0.0, +0.0, negatives, subnormals (ties)
+ * 3: zeros among log-normal values
+ * 4: two tight clusters far apart
+ * 5: log-normal with huge outliers (one level-1 bucket takes almost all)
+ * 6: subnormals only
+ * 7: all equal
+ * 8: -0.0 and +0.0 only
+ * 9: +Inf among positive values
+ * 10: negative and positive normal-like values
+ * 11: a geometric sequence 2^-k (one value per binade)
+ * 12: a thousand neighbouring doubles and one far value in the same
+ *     level-1 bucket (a crowded sub-bucket: the radix fallback)
+ * 13: small integers (heavy ties) */
+static double draw(int kind, size_t i) {
+  uint64_t w[4];
+  aiq_rng_words(4242, (uint64_t)kind, i, 0, w);
+  double u = aiq_rng_to_open01(w[0]), u2 = aiq_rng_to_open01(w[1]);
+  double ln = exp(0.9 * sqrt(-2.0 * log(u)) * cos(6.283185307179586 * u2));
+  switch (kind) {
+  case 0: return ln;
+  case 1: {
+    double v;
+    memcpy(&v, &w[2], sizeof v);
+    return isnan(v) ? ((w[3] & 1) ? -INFINITY : 0x1p-1074) : v;
+  }
+  case 2: {
+    static const double vals[] = {-0.0, 0.0, 1.0, -1.0, 0x1p-1074, -0x1p-1074, 2.5, 1e300};
+    return vals[aiq_rng_below(w[2], sizeof vals / sizeof vals[0])];
+  }
+  case 3: return (w[2] % 5 == 0) ? ((w[2] & 8) ? -0.0 : 0.0) : ln;
+  case 4: return (w[2] & 1 ? 1e6 : 1e-6) * (1.0 + u * 1e-9);
+  case 5: return (w[2] % 1000 == 0) ? 1e300 * u : ln;
+  case 6: return (double)aiq_rng_below(w[2], 100000) * 0x1p-1074;
+  case 7: return 7.75;
+  case 8: return (w[2] & 1) ? -0.0 : 0.0;
+  case 9: return (w[2] % 50 == 0) ? INFINITY : ln;
+  case 10: return (u - 0.5) * ln;
+  case 11: return ldexp(1.0, -(int)(i % 1000));
+  case 12:
+    if (i % 1003 < 2) return i % 1003 ? 0x1p20 : 1.0 + 0x1p-10;
+    return 1.0 + (double)(i % 997) * 0x1p-52;
+  default: return (double)aiq_rng_below(w[2], 40);
+  }
+}
+
+static const int threads[] = {1, 2, 3, 7};
+
+static void check_size(size_t n) {
+  double *x = malloc((n + 1) * sizeof *x), *want = malloc((n + 1) * sizeof *want);
+  double *ref = malloc((n + 1) * sizeof *ref), *got = malloc((n + 1) * sizeof *got);
+  ck_assert(x && want && ref && got);
+  for (int kind = 0; kind < KINDS; kind++) {
+    for (size_t i = 0; i < n; i++) x[i] = want[i] = ref[i] = draw(kind, i);
+    x[n] = 123.0;
+    qsort(ref, n, sizeof *ref, cmp_double);
+    AIQ_ASSERT_OK(aiq_sort_double(want, n));
+    size_t i = 0; /* the radix sort agrees with qsort (values) */
+    while (i < n && want[i] == ref[i]) i++;
+    ck_assert_msg(i == n, "kind %d n %zu: radix differs from qsort at %zu", kind, n, i);
+    for (size_t t = 0; t < sizeof threads / sizeof *threads; t++) {
+      memset(got, 0x55, (n + 1) * sizeof *got);
+      AIQ_ASSERT_OK(aiq_bucket_sort_nt(x, n, got, threads[t]));
+      ck_assert_msg(memcmp(got, want, n * sizeof *got) == 0,
+                    "kind %d n %zu nt %d: not the radix sort's bits", kind, n, threads[t]);
+      uint64_t tail;
+      memcpy(&tail, &got[n], sizeof tail);
+      ck_assert(tail == UINT64_C(0x5555555555555555)); /* nothing past the end */
+    }
+    for (i = 0; i < n; i++) { /* x untouched: redraw and compare bits */
+      double v = draw(kind, i);
+      if (memcmp(&v, &x[i], sizeof v) != 0) break;
+    }
+    ck_assert_msg(i == n && x[n] == 123.0, "kind %d n %zu: input changed at %zu", kind, n, i);
+  }
+  free(x);
+  free(want);
+  free(ref);
+  free(got);
+}
+
+START_TEST(test_bucket_small_sizes) {
+  static const size_t sizes[] = {0, 1, 2, 3, 31, 32, 33, 100, 1000, 5003};
+  for (size_t k = 0; k < sizeof sizes / sizeof *sizes; k++) check_size(sizes[k]);
+}
+END_TEST
+
+/* Around and above the parallel threshold (65536 values). */
+START_TEST(test_bucket_large_sizes) {
+  check_size(65535);
+  check_size(aiq_test_size(100003, 65536));
+}
+END_TEST
+
+START_TEST(test_bucket_arguments) {
+  double x[2] = {2.0, 1.0}, y[2] = {0, 0};
+  AIQ_ASSERT_OK(aiq_bucket_sort_nt(NULL, 0, NULL, 1));
+  AIQ_ASSERT_STATUS(aiq_bucket_sort_nt(NULL, 2, y, 1), AIINEQ_ERR_ARG);
+  AIQ_ASSERT_STATUS(aiq_bucket_sort_nt(x, 2, NULL, 1), AIINEQ_ERR_ARG);
+  AIQ_ASSERT_OK(aiq_bucket_sort_nt(x, 2, y, 1));
+  ck_assert(y[0] == 1.0 && y[1] == 2.0 && x[0] == 2.0);
+}
+END_TEST
+
+Suite *aiq_suite_bucket(void) {
+  Suite *s = suite_create("bucket");
+  TCase *tc = tcase_create("sort");
+  tcase_set_timeout(tc, 120);
+  tcase_add_test(tc, test_bucket_small_sizes);
+  tcase_add_test(tc, test_bucket_large_sizes);
+  tcase_add_test(tc, test_bucket_arguments);
+  suite_add_tcase(s, tc);
+  return s;
+}
