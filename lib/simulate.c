@@ -169,12 +169,8 @@ typedef struct econ_in {
 
 /* Loops over the households of a block: vectorised (no reductions, so
  * the same operations on each value, the same bits) even where GCC's -O2
- * cost model would not. */
-#ifdef _OPENMP
+ * cost model would not.  OPENMP=0 builds keep them through -fopenmp-simd. */
 #define AIQ_SIMD _Pragma("omp simd")
-#else
-#define AIQ_SIMD
-#endif
 
 #if defined(__GNUC__)
 #define AIQ_ALWAYS_INLINE __attribute__((always_inline))

@@ -9,6 +9,7 @@
  * instruction sets; this file is baseline code.
  */
 #include <math.h>
+#include <string.h>
 
 #if defined(__x86_64__)
 #include <emmintrin.h>
@@ -44,16 +45,9 @@ aiq_vmath_isa aiq_vmath_best(void) {
 }
 
 #if defined(__x86_64__)
-/* SSE2 without FMA: two lanes, a tail padded with ones. */
-static void run_sse2(__m128d (*f)(__m128d), const double *x, double *y, size_t n) {
-  size_t i = 0;
-  for (; i + 2 <= n; i += 2) _mm_storeu_pd(y + i, f(_mm_loadu_pd(x + i)));
-  if (i < n) {
-    double t[2] = {x[i], 1.0};
-    _mm_storeu_pd(t, f(_mm_loadu_pd(t)));
-    y[i] = t[0];
-  }
-}
+/* SSE2 without FMA: two lanes. */
+AIQ_VMATH_KERNEL(sse2_exp, __m128d, 2, _mm_loadu_pd, _mm_storeu_pd, Sleef_cinz_expd2_u10sse2)
+AIQ_VMATH_KERNEL(sse2_log, __m128d, 2, _mm_loadu_pd, _mm_storeu_pd, Sleef_cinz_logd2_u10sse2)
 #endif
 
 void aiq_vexp_isa(aiq_vmath_isa isa, const double *x, double *y, size_t n) {
@@ -63,7 +57,7 @@ void aiq_vexp_isa(aiq_vmath_isa isa, const double *x, double *y, size_t n) {
     case AIQ_VMATH_AVX512: aiq_vexp_avx512(x, y, n); return;
     case AIQ_VMATH_AVX2: aiq_vexp_avx2(x, y, n); return;
     case AIQ_VMATH_SCALAR_FMA: aiq_vexp_fma1(x, y, n); return;
-    case AIQ_VMATH_SSE2: run_sse2(Sleef_cinz_expd2_u10sse2, x, y, n); return;
+    case AIQ_VMATH_SSE2: sse2_exp(x, y, n); return;
 #endif
     default:
       for (size_t i = 0; i < n; i++) y[i] = exp(x[i]);
@@ -78,7 +72,7 @@ void aiq_vlog_isa(aiq_vmath_isa isa, const double *x, double *y, size_t n) {
     case AIQ_VMATH_AVX512: aiq_vlog_avx512(x, y, n); return;
     case AIQ_VMATH_AVX2: aiq_vlog_avx2(x, y, n); return;
     case AIQ_VMATH_SCALAR_FMA: aiq_vlog_fma1(x, y, n); return;
-    case AIQ_VMATH_SSE2: run_sse2(Sleef_cinz_logd2_u10sse2, x, y, n); return;
+    case AIQ_VMATH_SSE2: sse2_log(x, y, n); return;
 #endif
     default:
       for (size_t i = 0; i < n; i++) y[i] = log(x[i]);

@@ -43,6 +43,23 @@ aiq_vmath_isa aiq_vmath_best(void);
 void aiq_vexp_isa(aiq_vmath_isa isa, const double *x, double *y, size_t n);
 void aiq_vlog_isa(aiq_vmath_isa isa, const double *x, double *y, size_t n);
 
+/* Defines `void NAME(const double *x, double *y, size_t n)`: F over whole
+ * vectors of W doubles (type VT, LOAD/STORE unaligned), a tail copied into a
+ * vector padded with ones.  A macro, not a function taking F: SLEEF declares
+ * its functions with a const-qualified return type, which clang does not
+ * convert to a plain function pointer.  Needs <string.h>. */
+#define AIQ_VMATH_KERNEL(NAME, VT, W, LOAD, STORE, F)                                     \
+  static void NAME(const double *x, double *y, size_t n) {                                \
+    size_t i = 0;                                                                         \
+    for (; i + (W) <= n; i += (W)) STORE(y + i, F(LOAD(x + i)));                          \
+    if (i < n) {                                                                          \
+      double t_[W];                                                                       \
+      for (size_t j_ = 0; j_ < (W); j_++) t_[j_] = i + j_ < n ? x[i + j_] : 1.0;           \
+      STORE(t_, F(LOAD(t_)));                                                             \
+      memcpy(y + i, t_, (n - i) * sizeof *t_);                                            \
+    }                                                                                     \
+  }
+
 /* Internal kernels of vmath_avx2.c and vmath_avx512.c (x86-64 only). */
 void aiq_vexp_avx2(const double *x, double *y, size_t n);
 void aiq_vlog_avx2(const double *x, double *y, size_t n);

@@ -13,24 +13,15 @@
 
 #include "vmath.h"
 
-/* f over whole vectors; a tail is copied into a vector padded with ones. */
-static void run(__m256d (*f)(__m256d), const double *x, double *y, size_t n) {
-  size_t i = 0;
-  for (; i + 4 <= n; i += 4) _mm256_storeu_pd(y + i, f(_mm256_loadu_pd(x + i)));
-  if (i < n) {
-    double t[4] = {1, 1, 1, 1};
-    memcpy(t, x + i, (n - i) * sizeof *t);
-    _mm256_storeu_pd(t, f(_mm256_loadu_pd(t)));
-    memcpy(y + i, t, (n - i) * sizeof *t);
-  }
-}
+AIQ_VMATH_KERNEL(run_exp, __m256d, 4, _mm256_loadu_pd, _mm256_storeu_pd, Sleef_finz_expd4_u10avx2)
+AIQ_VMATH_KERNEL(run_log, __m256d, 4, _mm256_loadu_pd, _mm256_storeu_pd, Sleef_finz_logd4_u10avx2)
 
 void aiq_vexp_avx2(const double *x, double *y, size_t n) {
-  run(Sleef_finz_expd4_u10avx2, x, y, n);
+  run_exp(x, y, n);
 }
 
 void aiq_vlog_avx2(const double *x, double *y, size_t n) {
-  run(Sleef_finz_logd4_u10avx2, x, y, n);
+  run_log(x, y, n);
 }
 
 /* Scalar FMA versions (tests: the reference of the FMA bits). */

@@ -12,24 +12,15 @@
 
 #include "vmath.h"
 
-/* f over whole vectors; a tail is copied into a vector padded with ones. */
-static void run(__m512d (*f)(__m512d), const double *x, double *y, size_t n) {
-  size_t i = 0;
-  for (; i + 8 <= n; i += 8) _mm512_storeu_pd(y + i, f(_mm512_loadu_pd(x + i)));
-  if (i < n) {
-    double t[8] = {1, 1, 1, 1, 1, 1, 1, 1};
-    memcpy(t, x + i, (n - i) * sizeof *t);
-    _mm512_storeu_pd(t, f(_mm512_loadu_pd(t)));
-    memcpy(y + i, t, (n - i) * sizeof *t);
-  }
-}
+AIQ_VMATH_KERNEL(run_exp, __m512d, 8, _mm512_loadu_pd, _mm512_storeu_pd, Sleef_finz_expd8_u10avx512f)
+AIQ_VMATH_KERNEL(run_log, __m512d, 8, _mm512_loadu_pd, _mm512_storeu_pd, Sleef_finz_logd8_u10avx512f)
 
 void aiq_vexp_avx512(const double *x, double *y, size_t n) {
-  run(Sleef_finz_expd8_u10avx512f, x, y, n);
+  run_exp(x, y, n);
 }
 
 void aiq_vlog_avx512(const double *x, double *y, size_t n) {
-  run(Sleef_finz_logd8_u10avx512f, x, y, n);
+  run_log(x, y, n);
 }
 #else
 typedef int aiq_vmath_avx512_unused; /* not x86-64: an empty unit is not ISO C */
