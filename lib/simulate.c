@@ -218,28 +218,27 @@ AIQ_ALWAYS_INLINE static inline void choose_block_body(void (*vexp)(const double
                                                                      size_t),
                                                         CHOOSE_PARAMS) {
   const double *restrict al = in->choice->alpha, *restrict bt = in->choice->beta;
-  /* Two passes over the logits (a block's are up to 512 KiB, in L2): the
-   * logits and their maxima; then option by option (nb values, in L1) the
-   * shift, the exponential and the cumulative sum. */
+  /* The logits' maxima first, without storing the logits (a block's are
+   * up to 512 KiB, in L2); then option by option, while its nb values are
+   * in L1, the logit again (the same operations, the same bits) minus the
+   * maximum, the exponential and the cumulative sum: w is written once. */
   AIQ_SIMD
   for (size_t i = 0; i < nb; i++) mx0[i] = mx1[i] = -INFINITY;
   for (size_t k = 0; k < K; k++) {
-    double *restrict w0 = w + 2 * k * nb, *restrict w1 = w0 + nb;
     double al0 = al[2 * k], bt0 = bt[2 * k], al1 = al[2 * k + 1], bt1 = bt[2 * k + 1];
     AIQ_SIMD
     for (size_t i = 0; i < nb; i++) {
       double z0 = al0 + bt0 * a[i], z1 = al1 + bt1 * a[i];
-      w0[i] = z0;
-      w1[i] = z1;
       mx0[i] = z0 > mx0[i] ? z0 : mx0[i];
       mx1[i] = z1 > mx1[i] ? z1 : mx1[i];
     }
   }
   for (size_t c = 0; c < 2 * K; c++) {
     double *restrict wc = w + c * nb;
+    double alc = al[c], btc = bt[c];
     const double *restrict mx = c % 2 ? mx1 : mx0;
     AIQ_SIMD
-    for (size_t i = 0; i < nb; i++) wc[i] -= mx[i];
+    for (size_t i = 0; i < nb; i++) wc[i] = (alc + btc * a[i]) - mx[i];
     vexp(wc, wc, nb);
     if (c < 2) continue;
     const double *restrict wp = wc - 2 * nb;
