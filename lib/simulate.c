@@ -202,8 +202,8 @@ static size_t scratch_stride(size_t K) {
  * (MODEL.md section 3, steps 2-3), every probability evaluated at the
  * household's own ability a[i].  w holds 2K * nb doubles laid out
  * option-major, w[c * nb + i] for option c = 2k + e, so that every step is
- * a loop over households (vectorised) and the exponentials and logarithms go
- * through vmath.h in long runs.  mx0, mx1, t: nb doubles of scratch.  The
+ * a loop over households (vectorised) and the exponentials go through a
+ * vmath.h kernel nb at a time.  mx0, mx1, t: nb doubles of scratch.  The
  * weights become cumulative sums over k in place (w[(2k + e) nb + i] = the
  * sum of household i's weights of tasks 0..k with education e, added in the
  * order k = 0, 1, ...) and the task is the first k whose cumulative weight
@@ -265,8 +265,8 @@ AIQ_ALWAYS_INLINE static inline void choose_block_body(void (*vexp)(const double
 
 /* choose_block_body compiled for the baseline and, on x86-64, for AVX2 and
  * AVX-512 (wider vectors for its loops over households), picked at run
- * time with vmath.h's choice (each calling that choice's exp kernel
- * directly: one call per option of the block).  Only additions, multiplications, divisions
+ * time with vmath.h's choice, each build calling that choice's exp kernel
+ * directly.  Its own arithmetic is additions, multiplications, divisions
  * and comparisons of doubles (contraction is off), so every build gives the
  * same bits. */
 static void choose_block_base(CHOOSE_PARAMS) { choose_block_body(aiq_vexp, CHOOSE_ARGS); }
