@@ -217,8 +217,9 @@ START_TEST(test_solve_thread_independent) {
 END_TEST
 
 START_TEST(test_solve_tasks_thread_independent) {
-  /* 60 tasks (per-thread choice scratch), Cobb-Douglas, unequal firm sizes */
-  enum { K = 60 };
+  /* 140 tasks: household blocks of 128 (not 256) with a partial last block,
+   * per-thread choice scratch; Cobb-Douglas, unequal firm sizes */
+  enum { K = 140 };
   double x[K], nu[K];
   for (int k = 0; k < K; k++) {
     x[k] = (double)((k * 7) % K) / (K - 1);
