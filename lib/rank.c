@@ -56,6 +56,7 @@ static inline double value_of(uint64_t k) {
 /* Smallest and largest key of s[i] + 0.0 (-0.0 folded into +0.0), in the
  * fixed chunks of par.h. */
 static void key_range(const double *s, size_t n, size_t T, uint64_t *kmin, uint64_t *kmax) {
+  (void)T; /* only read by OpenMP */
   size_t nc = aiq_par_nchunks(n);
   uint64_t part[AIQ_PAR_MAXCHUNKS][2];
 #pragma omp parallel for num_threads((int)T) schedule(static) if (T > 1)
