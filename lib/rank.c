@@ -21,10 +21,10 @@
  * of buckets.
  */
 #include <math.h>
-#include <string.h>
 
 #include "ineq_internal.h"
 #include "internal.h"
+#include "orderkey.h"
 #include "par.h"
 
 /* Straddling buckets with at most this many members are ranked by
@@ -34,24 +34,6 @@
 #define AIQ_RANK_FILL 2
 /* Below this many values threads cost more than they save. */
 #define AIQ_RANK_PAR_MIN 65536
-
-#define AIQ_SIGN UINT64_C(0x8000000000000000)
-
-/* Order key of a double (NaN excluded), as in sort.c, without a branch
- * (the signs of sorting indices are random): negative values get every
- * bit flipped, the others the sign bit. */
-static inline uint64_t key_of(double v) {
-  uint64_t u;
-  memcpy(&u, &v, sizeof u);
-  return u ^ ((uint64_t)((int64_t)u >> 63) | AIQ_SIGN);
-}
-
-static inline double value_of(uint64_t k) {
-  uint64_t u = k & AIQ_SIGN ? k & ~AIQ_SIGN : ~k;
-  double v;
-  memcpy(&v, &u, sizeof v);
-  return v;
-}
 
 /* Smallest and largest key of s[i] + 0.0 (-0.0 folded into +0.0), in the
  * fixed chunks of par.h. */
@@ -63,7 +45,7 @@ static void key_range(const double *s, size_t n, size_t T, uint64_t *kmin, uint6
   for (size_t c = 0; c < nc; c++) {
     uint64_t lo = UINT64_MAX, hi = 0;
     for (size_t i = aiq_par_lo(n, nc, c), e = aiq_par_lo(n, nc, c + 1); i < e; i++) {
-      uint64_t k = key_of(s[i] + 0.0);
+      uint64_t k = aiq_order_key(s[i] + 0.0);
       lo = k < lo ? k : lo;
       hi = k > hi ? k : hi;
     }
@@ -95,12 +77,12 @@ static inline size_t rank_bucket(const rank_map *m, double v) {
     double t = (v * m->half - m->lo) * m->scale; /* >= 0: v >= min */
     return t < (double)(m->nb - 1) ? (size_t)t : m->nb - 1;
   }
-  return (size_t)((key_of(v) - m->klo) >> m->shift);
+  return (size_t)((aiq_order_key(v) - m->klo) >> m->shift);
 }
 
 static rank_map rank_map_for(uint64_t kmin, uint64_t kmax, size_t nb) {
   rank_map m = {0, 1.0, 0.0, 0.0, kmin, 0, nb};
-  double vmin = value_of(kmin), vmax = value_of(kmax);
+  double vmin = aiq_order_value(kmin), vmax = aiq_order_value(kmax);
   double half = isfinite(vmax - vmin) ? 1.0 : 0.5; /* the halves cannot overflow */
   double d = vmax * half - vmin * half, scale = (double)nb / d;
   /* The key map instead when a value is infinite or the spread so small
@@ -136,7 +118,7 @@ static int rank_straddle(const double *s, size_t n, size_t J, const straddle *st
     uint64_t k[AIQ_RANK_SMALL];
     size_t id[AIQ_RANK_SMALL];
     for (size_t a = 0; a < m; a++) {
-      uint64_t kv = key_of(s[mem[a]] + 0.0);
+      uint64_t kv = aiq_order_key(s[mem[a]] + 0.0);
       size_t j = a;
       while (j > 0 && k[j - 1] > kv) { /* strict: ties keep index order */
         k[j] = k[j - 1];
