@@ -413,7 +413,8 @@ typedef struct firm_work {
 /* Output, value added, rent-shared wages, incomes and the statistics of
  * economy s (capital income is written later, see aiq_simulate). */
 static int wages_and_incomes(aiineq_model *m, aiineq_result *r, int s, const econ_in *in,
-                             firm_work *f, const double *own, double *gtask, int nt) {
+                             firm_work *f, const double *own, double *gtask, double *gbuf,
+                             int nt) {
   size_t N = r->N, K = r->K, J = r->J;
   double be = aiq_par(m, BETA_E), xi = aiq_par(m, XI);
   const aiq_eq *eq = in->eq;
@@ -490,8 +491,8 @@ static int wages_and_incomes(aiineq_model *m, aiineq_result *r, int s, const eco
     if (ols_slope(f->X, f->mlogw, J, &r->moment[4]))
       return aiq_fail(m->err, AIINEQ_ERR_NOMEM, "out of memory in the firm regression (m5)");
   }
-  int rc = aiq_gini_plain_nt(sm->wage, N, &sm->wage_gini, nt);
-  if (rc == AIINEQ_OK) rc = aiq_gini_plain_nt(sm->income, N, &sm->gini, nt);
+  int rc = aiq_gini_plain_buf(sm->wage, N, &sm->wage_gini, nt, gbuf);
+  if (rc == AIINEQ_OK) rc = aiq_gini_plain_buf(sm->income, N, &sm->gini, nt, gbuf);
   const char *name = s == AIINEQ_PRE ? "pre-AI" : "post-AI";
   if (rc == AIINEQ_ERR_RANGE)
     return aiq_fail(m->err, rc,
@@ -547,17 +548,20 @@ int aiq_simulate(aiineq_model *m, const aiq_tech tech[2], aiineq_result *r) {
   firm_work f = {fbuf,         fbuf + J,     fbuf + 2 * J, fbuf + 3 * J,
                  fbuf + 4 * J, fbuf + 5 * J, fbuf + 6 * J, fbuf + 9 * J};
   firms(m, J, f.phi, f.assets);
-  for (int s = 0; s < 2 && rc == AIINEQ_OK; s++)
-    rc = wages_and_incomes(m, r, s, &in[s], &f, own, gtask, nt);
-  if (rc) goto done;
-  /* Capital income o_i Pi: the pre economy first, then the post economy in
-   * place of o_i.  The products are those added into the incomes. */
-  r->sim[AIINEQ_PRE].capital_income = aiq_malloc_array(N, sizeof(double));
-  if (!r->sim[AIINEQ_PRE].capital_income) {
+  /* One buffer of N doubles is the four Ginis' sorted copy, then the pre
+   * economy's capital income: one allocation (and one round of page
+   * faults) instead of five. */
+  double *cap0 = aiq_malloc_array(N, sizeof *cap0);
+  r->sim[AIINEQ_PRE].capital_income = cap0;
+  if (!cap0) {
     rc = aiq_fail(m->err, AIINEQ_ERR_NOMEM, "out of memory simulating %zu households", N);
     goto done;
   }
-  double *cap0 = r->sim[AIINEQ_PRE].capital_income;
+  for (int s = 0; s < 2 && rc == AIINEQ_OK; s++)
+    rc = wages_and_incomes(m, r, s, &in[s], &f, own, gtask, cap0, nt);
+  if (rc) goto done;
+  /* Capital income o_i Pi: the pre economy first, then the post economy in
+   * place of o_i.  The products are those added into the incomes. */
   double pi0 = r->sim[AIINEQ_PRE].pi_total, pi1 = r->sim[AIINEQ_POST].pi_total;
 #pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1 && N > AIQ_PAR_GRAIN)
   for (size_t i = 0; i < N; i++) {
