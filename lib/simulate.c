@@ -410,6 +410,18 @@ typedef struct firm_work {
   double *phi, *assets, *va, *cnt, *mlogb, *mlogw, *X, *factor;
 } firm_work;
 
+/* Value added, head count and (pre economy only) log base wage of
+ * households lo..hi-1 into their firms, in household order. */
+static void scatter_va(firm_work *f, const int32_t *firm, const double *vadd,
+                       const double *logb, size_t lo, size_t hi, int pre) {
+  for (size_t i = lo; i < hi; i++) {
+    size_t j = (size_t)firm[i];
+    f->va[j] += vadd[i];
+    f->cnt[j] += 1.0;
+    if (pre) f->mlogb[j] += logb[i];
+  }
+}
+
 /* Output, value added, rent-shared wages, incomes and the statistics of
  * economy s (capital income is written later, see aiq_simulate). */
 static int wages_and_incomes(aiineq_model *m, aiineq_result *r, int s, const econ_in *in,
@@ -427,8 +439,14 @@ static int wages_and_incomes(aiineq_model *m, aiineq_result *r, int s, const eco
   for (size_t k = 0; k < K; k++)
     gtask[k] = eq->n[k] > 0.0 ? tech->A * in->rents * m->x[k] * eq->p[k] * eq->S[k] / eq->n[k]
                               : 0.0;
+  /* With one thread the serial firm loops ride on the parallel passes
+   * (the same operations in the same order, so the same bits): fewer
+   * passes over the households. */
+  int fused = nt <= 1 || N <= AIQ_PAR_GRAIN;
+  int pre = s == AIINEQ_PRE; /* firm mean log b and log w: only m5 reads them */
+  for (size_t j = 0; j < J; j++) f->va[j] = f->cnt[j] = f->mlogb[j] = f->mlogw[j] = 0.0;
   size_t nblk = (N + EXP_BLOCK - 1) / EXP_BLOCK;
-#pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1 && N > AIQ_PAR_GRAIN)
+#pragma omp parallel for num_threads(nt) schedule(static) if (!fused)
   for (size_t b = 0; b < nblk; b++) {
     size_t lo = b * EXP_BLOCK, hi = N - lo < EXP_BLOCK ? N : lo + EXP_BLOCK;
     for (size_t i = lo; i < hi; i++) {
@@ -440,15 +458,10 @@ static int wages_and_incomes(aiineq_model *m, aiineq_result *r, int s, const eco
       size_t j = (size_t)firm[i], k = (size_t)task[i];
       vadd[i] = eq->p[k] * phi[j] * vadd[i] + assets[j] * gtask[k];
     }
+    if (fused) scatter_va(f, firm, vadd, logb, lo, hi, pre);
   }
   /* Scatter into firms serially, in household order. */
-  for (size_t j = 0; j < J; j++) f->va[j] = f->cnt[j] = f->mlogb[j] = f->mlogw[j] = 0.0;
-  for (size_t i = 0; i < N; i++) {
-    size_t j = (size_t)firm[i];
-    f->va[j] += vadd[i];
-    f->cnt[j] += 1.0;
-    f->mlogb[j] += logb[i];
-  }
+  if (!fused) scatter_va(f, firm, vadd, logb, 0, N, pre);
   double va_total = 0.0;
   for (size_t j = 0; j < J; j++) va_total += f->va[j];
   if (s == AIINEQ_PRE) r->vbar0 = va_total / (double)N;
@@ -460,20 +473,43 @@ static int wages_and_incomes(aiineq_model *m, aiineq_result *r, int s, const eco
     lv[j] = log(f->va[j] / f->cnt[j]);
     f->factor[j] = exp(xi * (lv[j] - lvbar0));
   }
+  /* Log wages by education and by firm (serial, household order), and the
+   * wages w_i = b_i factor_j (over log b) with their sum in aiq_par_sum's
+   * chunks and order: fused with one thread, else two passes. */
   double lw_e[2] = {0.0, 0.0}, n_e[2] = {0.0, 0.0};
-  for (size_t i = 0; i < N; i++) { /* log wages: by education and by firm */
-    size_t j = (size_t)firm[i];
-    double lw = logb[i] + xi * (lv[j] - lvbar0);
-    lw_e[edu[i]] += lw;
-    n_e[edu[i]] += 1.0;
-    f->mlogw[j] += lw;
-  }
   const double *factor = f->factor;
   double *wage = sm->wage, *income = sm->income;
   const double *base = sm->base_wage;
-#pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1 && N > AIQ_PAR_GRAIN)
-  for (size_t i = 0; i < N; i++) wage[i] = base[i] * factor[firm[i]]; /* overwrites log b */
-  double wsum = aiq_par_sum(wage, N, nt);
+  size_t nc = aiq_par_nchunks(N);
+  double part[AIQ_PAR_MAXCHUNKS];
+  for (size_t c = 0; c < nc; c++) {
+    double ws = 0.0;
+    for (size_t i = aiq_par_lo(N, nc, c), hi = aiq_par_lo(N, nc, c + 1); i < hi; i++) {
+      size_t j = (size_t)firm[i];
+      double lw = logb[i] + xi * (lv[j] - lvbar0);
+      lw_e[edu[i]] += lw;
+      n_e[edu[i]] += 1.0;
+      if (pre) f->mlogw[j] += lw;
+      if (fused) {
+        wage[i] = base[i] * factor[j]; /* overwrites log b */
+        ws += wage[i];
+      }
+    }
+    part[c] = ws;
+  }
+  if (!fused) {
+#pragma omp parallel for num_threads(nt) schedule(static)
+    for (size_t c = 0; c < nc; c++) {
+      double ws = 0.0;
+      for (size_t i = aiq_par_lo(N, nc, c), hi = aiq_par_lo(N, nc, c + 1); i < hi; i++) {
+        wage[i] = base[i] * factor[firm[i]];
+        ws += wage[i];
+      }
+      part[c] = ws;
+    }
+  }
+  double wsum = 0.0;
+  for (size_t c = 0; c < nc; c++) wsum += part[c];
   double profits = va_total - wsum;
 #pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1 && N > AIQ_PAR_GRAIN)
   for (size_t i = 0; i < N; i++) income[i] = wage[i] + own[i] * profits;
