@@ -60,10 +60,16 @@ int aiq_gini_plain_buf(const double *x, size_t n, double *gini, int nt, double *
 #pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1 && nc > 1)
   for (size_t c = 0; c < nc; c++) {
     double s = 0, sc = 0, t = 0, tc = 0;
-    for (size_t i = aiq_par_lo(n, nc, c), hi = aiq_par_lo(n, nc, c + 1); i < hi; i++) {
+    size_t i = aiq_par_lo(n, nc, c), hi = aiq_par_lo(n, nc, c + 1);
+    /* The weight 2(i + 1) - n - 1 is an integer of magnitude below 2^53
+     * (n < 2^51, so no size_t of a real array reaches past it): every
+     * step, and stepping it by 2.0, is exact, the same double as computing
+     * it afresh (which costs a conversion and two subtractions). */
+    double wt = 2.0 * (double)(i + 1) - nn - 1.0;
+    for (; i < hi; i++, wt += 2.0) {
       double v = y[i];
       neumaier(&s, &sc, v);
-      neumaier(&t, &tc, (2.0 * (double)(i + 1) - nn - 1.0) * v);
+      neumaier(&t, &tc, wt * v);
     }
     part[c][0] = s;
     part[c][1] = sc;
