@@ -34,18 +34,21 @@
  *
  * Memory.  Per household the result keeps ability (8 bytes, shared), and per
  * economy four doubles and three int32 (44 bytes): 96 bytes.  Besides those,
- * only the block ranks' counts (4 bytes) and the Gini buffers are
+ * only the block ranks' counts (4 bytes) and a bucket sort's scratch are
  * allocated; intermediate values live in result arrays that are not yet
  * final:
- *   post capital_income: eps_o, then the ownership share o_i, then o_i Pi
+ *   post capital_income: eps_o, then exp(.) (the unnormalised ownership
+ *                        share), then o_i (in the pre income pass), then
+ *                        o_i Pi
+ *   pre capital_income:  the four Ginis' sorted copy, then o_i Pi
  *   pre income:          eps_s, then the pre sorting index, then income
  *   post income:         the post sorting index, then income
  *   wage (each economy): log b_i, then the wage
  * The firm arrays are allocated by the matching (whose block ranks need no
- * sort, rank.c) and the pre economy's capital income only after the Ginis
- * (a sorted copy, 8 bytes per household, and a bucket's scratch) have
- * returned their buffers, so the peak allocation is about 96 bytes per
- * household (80 + 8 + 8, during a Gini).
+ * sort, rank.c) and the pre economy's capital income just before the
+ * Ginis, which use it as their sorted copy (one allocation and one round of
+ * page faults instead of five), so the peak allocation is about 96 bytes
+ * per household (80 + 8 + 8, during a Gini, plus a bucket's scratch).
  * Each thread has a block scratch of (2K + 17) * block_size(K) doubles
  * (54 KiB at K = 5, at most about 0.5 MiB at any K).
  */
@@ -355,27 +358,36 @@ static void draw_households(const aiineq_model *m, aiineq_result *r, const econ_
  * blocks only keep the arguments in L1 between the two passes). */
 #define EXP_BLOCK 1024
 
-/* Ownership shares o_i (normalised) in place of eps_o. */
-static void ownership(const aiineq_model *m, aiineq_result *r, double *own, int nt) {
+/* Unnormalised ownership shares exp(.) in place of eps_o; returns their
+ * total (aiq_par_sum's chunks and order, summed as each chunk is
+ * exponentiated).  The pre economy's income pass divides by it. */
+static double ownership(const aiineq_model *m, aiineq_result *r, double *own, int nt) {
   size_t N = r->N;
   double ma, sda;
   mean_sd(r->ability, N, nt, &ma, &sda);
   double top10 = aiq_par(m, TOP10), rho = aiq_par(m, RHO_OWN);
   double sigma_o = aiq_norm_ppf(0.9) - aiq_norm_ppf(1.0 - top10);
   double rc = sqrt(1.0 - rho * rho);
-  size_t nblk = (N + EXP_BLOCK - 1) / EXP_BLOCK;
+  size_t nc = aiq_par_nchunks(N);
+  double part[AIQ_PAR_MAXCHUNKS];
 #pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1 && N > AIQ_PAR_GRAIN)
-  for (size_t b = 0; b < nblk; b++) {
-    size_t lo = b * EXP_BLOCK, hi = N - lo < EXP_BLOCK ? N : lo + EXP_BLOCK;
-    for (size_t i = lo; i < hi; i++) {
-      double za = sda > 0.0 ? (r->ability[i] - ma) / sda : 0.0;
-      own[i] = sigma_o * (rho * za + rc * own[i]);
+  for (size_t c = 0; c < nc; c++) {
+    double sum = 0.0;
+    for (size_t lo = aiq_par_lo(N, nc, c), end = aiq_par_lo(N, nc, c + 1); lo < end;
+         lo += EXP_BLOCK) {
+      size_t hi = end - lo < EXP_BLOCK ? end : lo + EXP_BLOCK;
+      for (size_t i = lo; i < hi; i++) {
+        double za = sda > 0.0 ? (r->ability[i] - ma) / sda : 0.0;
+        own[i] = sigma_o * (rho * za + rc * own[i]);
+      }
+      aiq_vexp(own + lo, own + lo, hi - lo);
+      for (size_t i = lo; i < hi; i++) sum += own[i];
     }
-    aiq_vexp(own + lo, own + lo, hi - lo);
+    part[c] = sum;
   }
-  double total = aiq_par_sum(own, N, nt);
-#pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1 && N > AIQ_PAR_GRAIN)
-  for (size_t i = 0; i < N; i++) own[i] /= total;
+  double total = 0.0;
+  for (size_t c = 0; c < nc; c++) total += part[c];
+  return total;
 }
 
 /* Sorting indices of both economies, then ranks -> firms (equal blocks in
@@ -425,8 +437,8 @@ static void scatter_va(firm_work *f, const int32_t *firm, const double *vadd,
 /* Output, value added, rent-shared wages, incomes and the statistics of
  * economy s (capital income is written later, see aiq_simulate). */
 static int wages_and_incomes(aiineq_model *m, aiineq_result *r, int s, const econ_in *in,
-                             firm_work *f, const double *own, double *gtask, double *gbuf,
-                             int nt) {
+                             firm_work *f, double *own, double own_total, double *gtask,
+                             double *gbuf, int nt) {
   size_t N = r->N, K = r->K, J = r->J;
   double be = aiq_par(m, BETA_E), xi = aiq_par(m, XI);
   const aiq_eq *eq = in->eq;
@@ -512,7 +524,10 @@ static int wages_and_incomes(aiineq_model *m, aiineq_result *r, int s, const eco
   for (size_t c = 0; c < nc; c++) wsum += part[c];
   double profits = va_total - wsum;
 #pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1 && N > AIQ_PAR_GRAIN)
-  for (size_t i = 0; i < N; i++) income[i] = wage[i] + own[i] * profits;
+  for (size_t i = 0; i < N; i++) {
+    if (pre) own[i] /= own_total; /* the ownership shares o_i, normalised here */
+    income[i] = wage[i] + own[i] * profits;
+  }
   sm->labour_share = wsum / va_total;
   sm->pi_total = profits;
   sm->profits = profits / (double)N;
@@ -575,7 +590,7 @@ int aiq_simulate(aiineq_model *m, const aiq_tech tech[2], aiineq_result *r) {
   double *gtask = kbuf + 2 * K;
   double *own = r->sim[AIINEQ_POST].capital_income;
   draw_households(m, r, in, scratch, nt);
-  ownership(m, r, own, nt);
+  double own_total = ownership(m, r, own, nt);
   rc = matching(m, r, nt);
   if (rc) {
     rc = aiq_fail(m->err, rc, "out of memory ranking %zu households", N);
@@ -594,7 +609,7 @@ int aiq_simulate(aiineq_model *m, const aiq_tech tech[2], aiineq_result *r) {
     goto done;
   }
   for (int s = 0; s < 2 && rc == AIINEQ_OK; s++)
-    rc = wages_and_incomes(m, r, s, &in[s], &f, own, gtask, cap0, nt);
+    rc = wages_and_incomes(m, r, s, &in[s], &f, own, own_total, gtask, cap0, nt);
   if (rc) goto done;
   /* Capital income o_i Pi: the pre economy first, then the post economy in
    * place of o_i.  The products are those added into the incomes. */
