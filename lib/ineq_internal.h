@@ -60,4 +60,10 @@ int aiq_bucket_sort_checked_nt(const double *x, size_t n, double *y, int nt);
  * AIINEQ_ERR_NOMEM (block is then undefined). */
 int aiq_rank_blocks(const double *s, size_t n, size_t J, int32_t *block, int nt);
 
+/* aiq_rank_blocks when the caller already has the smallest and largest
+ * value of s[0..n) (vmin, vmax: exactly those, either zero for a zero),
+ * e.g. from the pass that wrote s: the same blocks without the range pass. */
+int aiq_rank_blocks_range(const double *s, size_t n, size_t J, int32_t *block, int nt,
+                          double vmin, double vmax);
+
 #endif /* AIQ_INEQ_INTERNAL_H */

@@ -76,11 +76,8 @@ static void value_range(const double *s, size_t lo, size_t hi, double *vmin, dou
   *vmax = h[0];
 }
 
-/* Smallest and largest key of s[i] + 0.0 (-0.0 folded into +0.0), in the
- * fixed chunks of par.h: the keys of the smallest and largest value plus
- * 0.0 (the key is monotone in the value, NaN excluded, and every zero
- * folds to the key of +0.0). */
-static void key_range(const double *s, size_t n, size_t T, uint64_t *kmin, uint64_t *kmax) {
+/* Smallest and largest value of s, in the fixed chunks of par.h. */
+static void value_range_nt(const double *s, size_t n, size_t T, double *vmin, double *vmax) {
   (void)T; /* only read by OpenMP */
   size_t nc = aiq_par_nchunks(n);
   double part[AIQ_PAR_MAXCHUNKS][2];
@@ -92,8 +89,8 @@ static void key_range(const double *s, size_t n, size_t T, uint64_t *kmin, uint6
     lo = part[c][0] < lo ? part[c][0] : lo;
     hi = part[c][1] > hi ? part[c][1] : hi;
   }
-  *kmin = key_of(lo + 0.0);
-  *kmax = key_of(hi + 0.0);
+  *vmin = lo;
+  *vmax = hi;
 }
 
 /* Weakly monotone bucket map of folded values: linear in the value when
@@ -233,17 +230,34 @@ static size_t tag_buckets(size_t *cnt, size_t nb, size_t T, size_t n, size_t J, 
   return ns;
 }
 
+/* Threads for n values. */
+static size_t rank_threads(size_t n, int nt) {
+#ifdef _OPENMP
+  if (nt > 1 && n >= AIQ_RANK_PAR_MIN) return (size_t)nt;
+#else
+  (void)n;
+  (void)nt;
+#endif
+  return 1;
+}
+
 int aiq_rank_blocks(const double *s, size_t n, size_t J, int32_t *block, int nt) {
   if (n == 0) return AIINEQ_OK;
   if (!s || !block || J == 0 || J > n || J > (size_t)INT32_MAX) return AIINEQ_ERR_ARG;
-  size_t T = 1;
-#ifdef _OPENMP
-  if (nt > 1 && n >= AIQ_RANK_PAR_MIN) T = (size_t)nt;
-#else
-  (void)nt;
-#endif
-  uint64_t kmin, kmax;
-  key_range(s, n, T, &kmin, &kmax);
+  double vmin, vmax;
+  value_range_nt(s, n, rank_threads(n, nt), &vmin, &vmax);
+  return aiq_rank_blocks_range(s, n, J, block, nt, vmin, vmax);
+}
+
+int aiq_rank_blocks_range(const double *s, size_t n, size_t J, int32_t *block, int nt,
+                          double vmin, double vmax) {
+  if (n == 0) return AIINEQ_OK;
+  if (!s || !block || J == 0 || J > n || J > (size_t)INT32_MAX) return AIINEQ_ERR_ARG;
+  size_t T = rank_threads(n, nt);
+  /* Keys of s[i] + 0.0 (-0.0 folded into +0.0): the key is monotone in the
+   * value (NaN excluded) and every zero folds to the key of +0.0, so these
+   * are the smallest and largest keys. */
+  uint64_t kmin = key_of(vmin + 0.0), kmax = key_of(vmax + 0.0);
   if (kmin == kmax) { /* all tie: the rank is the index */
 #pragma omp parallel for num_threads((int)T) schedule(static) if (T > 1)
     for (size_t i = 0; i < n; i++) block[i] = block_of(i, J, n);

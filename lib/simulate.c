@@ -397,21 +397,39 @@ static int matching(const aiineq_model *m, aiineq_result *r, int nt) {
   size_t N = r->N, J = r->J;
   double rho = aiq_par(m, RHO_SORT), rc = sqrt(1.0 - rho * rho);
   double *eps_s = r->sim[AIINEQ_PRE].income;
+  double range[2][2]; /* per economy the index's smallest and largest value */
+  size_t nc = aiq_par_nchunks(N);
+  double part[AIQ_PAR_MAXCHUNKS][2];
   for (int s = 1; s >= 0; s--) { /* post first: the pre index overwrites eps_s */
     aiq_sim *sm = &r->sim[s];
     double mb, sdb;
     mean_sd(sm->wage, N, nt, &mb, &sdb);
+    /* The index and its range (for the block ranks: no range pass). */
 #pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1 && N > AIQ_PAR_GRAIN)
-    for (size_t i = 0; i < N; i++) {
-      double std_b = sdb > 0.0 ? (sm->wage[i] - mb) / sdb : 0.0;
-      sm->income[i] = rho * std_b + rc * eps_s[i];
+    for (size_t c = 0; c < nc; c++) {
+      double lo = INFINITY, hi = -INFINITY;
+      for (size_t i = aiq_par_lo(N, nc, c), e = aiq_par_lo(N, nc, c + 1); i < e; i++) {
+        double std_b = sdb > 0.0 ? (sm->wage[i] - mb) / sdb : 0.0;
+        double v = rho * std_b + rc * eps_s[i];
+        sm->income[i] = v;
+        lo = v < lo ? v : lo;
+        hi = v > hi ? v : hi;
+      }
+      part[c][0] = lo;
+      part[c][1] = hi;
+    }
+    range[s][0] = part[0][0];
+    range[s][1] = part[0][1];
+    for (size_t c = 1; c < nc; c++) {
+      range[s][0] = part[c][0] < range[s][0] ? part[c][0] : range[s][0];
+      range[s][1] = part[c][1] > range[s][1] ? part[c][1] : range[s][1];
     }
   }
   for (int s = 0; s < 2; s++) {
     aiq_sim *sm = &r->sim[s];
     sm->firm = aiq_malloc_array(N, sizeof *sm->firm);
     if (!sm->firm) return AIINEQ_ERR_NOMEM;
-    int rcode = aiq_rank_blocks(sm->income, N, J, sm->firm, nt);
+    int rcode = aiq_rank_blocks_range(sm->income, N, J, sm->firm, nt, range[s][0], range[s][1]);
     if (rcode) return rcode;
   }
   return AIINEQ_OK;
