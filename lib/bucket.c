@@ -29,22 +29,13 @@
 
 #include "ineq_internal.h"
 #include "internal.h"
+#include "orderkey.h"
 #include "par.h"
 
 #define AIQ_BUCKET_L1 2048   /* level-1 buckets at most */
 #define AIQ_BUCKET_SMALL 32  /* insertion sort up to this many values */
 #define AIQ_BUCKET_SUB 2     /* level-2 sub-buckets per value (1, 4, 8: slower) */
 #define AIQ_BUCKET_PAR_MIN 65536
-
-#define AIQ_SIGN UINT64_C(0x8000000000000000)
-
-/* Order key, without a branch: negative values get every bit flipped,
- * the others the sign bit. */
-static inline uint64_t key_of(double v) {
-  uint64_t u;
-  memcpy(&u, &v, sizeof u);
-  return u ^ ((uint64_t)((int64_t)u >> 63) | AIQ_SIGN);
-}
 
 /* Smallest shift with (range >> shift) < nb. */
 static int shift_for(uint64_t range, uint64_t nb) {
@@ -57,9 +48,9 @@ static int shift_for(uint64_t range, uint64_t nb) {
 static void insertion_by_key(double *a, size_t m) {
   for (size_t i = 1; i < m; i++) {
     double v = a[i];
-    uint64_t kv = key_of(v);
+    uint64_t kv = aiq_order_key(v);
     size_t j = i;
-    while (j > 0 && key_of(a[j - 1]) > kv) {
+    while (j > 0 && aiq_order_key(a[j - 1]) > kv) {
       a[j] = a[j - 1];
       j--;
     }
@@ -71,7 +62,7 @@ static void insertion_by_key(double *a, size_t m) {
 static void key_minmax(const double *a, size_t m, uint64_t *lo, uint64_t *hi) {
   uint64_t l = UINT64_MAX, h = 0;
   for (size_t i = 0; i < m; i++) {
-    uint64_t k = key_of(a[i]);
+    uint64_t k = aiq_order_key(a[i]);
     l = k < l ? k : l;
     h = k > h ? k : h;
   }
@@ -119,8 +110,8 @@ static void value_bounds_nan(const double *a, size_t m, double *lo, double *hi) 
 static void key_bounds(const double *a, size_t m, uint64_t *lo, uint64_t *hi) {
   double l, h;
   value_bounds(a, m, &l, &h);
-  *lo = key_of(l == 0 ? -0.0 : l);
-  *hi = key_of(h == 0 ? 0.0 : h);
+  *lo = aiq_order_key(l == 0 ? -0.0 : l);
+  *hi = aiq_order_key(h == 0 ? 0.0 : h);
 }
 
 /* Level 2: sort a[0..m), whose keys lie in [lo, hi], through tmp (m
@@ -139,7 +130,7 @@ static int level2(double *a, size_t m, double *tmp, uint32_t *cnt, uint64_t lo, 
   int shift = shift_for(hi - lo, AIQ_BUCKET_SUB * m);
   size_t nb = (size_t)((hi - lo) >> shift) + 1; /* <= SUB m */
   memset(cnt, 0, nb * sizeof *cnt);
-  for (size_t i = 0; i < m; i++) cnt[(key_of(a[i]) - lo) >> shift]++;
+  for (size_t i = 0; i < m; i++) cnt[(aiq_order_key(a[i]) - lo) >> shift]++;
   uint32_t run = 0, big = 0;
   for (size_t b = 0; b < nb; b++) {
     uint32_t c = cnt[b];
@@ -154,7 +145,7 @@ static int level2(double *a, size_t m, double *tmp, uint32_t *cnt, uint64_t lo, 
     h2 = h2 < hi ? h2 : hi;
     if (h2 - l2 < hi - lo) return level2(a, m, tmp, cnt, l2, h2, 1);
   }
-  for (size_t i = 0; i < m; i++) tmp[cnt[(key_of(a[i]) - lo) >> shift]++] = a[i];
+  for (size_t i = 0; i < m; i++) tmp[cnt[(aiq_order_key(a[i]) - lo) >> shift]++] = a[i];
   memcpy(a, tmp, m * sizeof *a);
   /* Out of order only inside sub-buckets: when all are small, one
    * insertion pass over the bucket finishes it (about one comparison per
@@ -213,7 +204,7 @@ static int bucket_sort(const double *x, size_t n, double *y, int nt, int check) 
     vmax = VB_MAX(part[c][1], vmax, check);
   }
   if (check && !(vmin >= 0 && vmax < INFINITY)) return AIINEQ_ERR_RANGE;
-  uint64_t kmin = key_of(vmin == 0 ? -0.0 : vmin), kmax = key_of(vmax == 0 ? 0.0 : vmax);
+  uint64_t kmin = aiq_order_key(vmin == 0 ? -0.0 : vmin), kmax = aiq_order_key(vmax == 0 ? 0.0 : vmax);
   if (kmin == kmax) { /* one bit pattern (all-zero data may miss this) */
     memcpy(y, x, n * sizeof *y);
     return AIINEQ_OK;
@@ -226,7 +217,7 @@ static int bucket_sort(const double *x, size_t n, double *y, int nt, int check) 
   for (size_t t = 0; t < T; t++) {
     size_t *c = cnt + t * nb;
     for (size_t i = aiq_par_lo(n, T, t), e = aiq_par_lo(n, T, t + 1); i < e; i++)
-      c[(key_of(x[i]) - kmin) >> shift]++;
+      c[(aiq_order_key(x[i]) - kmin) >> shift]++;
   }
   size_t run = 0, maxm = 0;
   for (size_t b = 0; b < nb; b++) {
@@ -243,7 +234,7 @@ static int bucket_sort(const double *x, size_t n, double *y, int nt, int check) 
   for (size_t t = 0; t < T; t++) {
     size_t *off = cnt + t * nb;
     for (size_t i = aiq_par_lo(n, T, t), e = aiq_par_lo(n, T, t + 1); i < e; i++)
-      y[off[(key_of(x[i]) - kmin) >> shift]++] = x[i];
+      y[off[(aiq_order_key(x[i]) - kmin) >> shift]++] = x[i];
   }
   /* Bucket b is [end[b-1], end[b]), end = the last part's offsets.  Each
    * thread of level 2 has maxm doubles and maxm + 1 counts of scratch; a

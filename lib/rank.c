@@ -21,10 +21,10 @@
  * of buckets.
  */
 #include <math.h>
-#include <string.h>
 
 #include "ineq_internal.h"
 #include "internal.h"
+#include "orderkey.h"
 #include "par.h"
 
 /* Straddling buckets with at most this many members are ranked by
@@ -34,24 +34,6 @@
 #define AIQ_RANK_FILL 2
 /* Below this many values threads cost more than they save. */
 #define AIQ_RANK_PAR_MIN 65536
-
-#define AIQ_SIGN UINT64_C(0x8000000000000000)
-
-/* Order key of a double (NaN excluded), as in sort.c, without a branch
- * (the signs of sorting indices are random): negative values get every
- * bit flipped, the others the sign bit. */
-static inline uint64_t key_of(double v) {
-  uint64_t u;
-  memcpy(&u, &v, sizeof u);
-  return u ^ ((uint64_t)((int64_t)u >> 63) | AIQ_SIGN);
-}
-
-static inline double value_of(uint64_t k) {
-  uint64_t u = k & AIQ_SIGN ? k & ~AIQ_SIGN : ~k;
-  double v;
-  memcpy(&v, &u, sizeof v);
-  return v;
-}
 
 /* Smallest and largest value of s[lo..hi) (hi > lo), by four independent
  * min/max accumulators of doubles (vectorised: three times as fast as
@@ -110,12 +92,12 @@ static inline size_t rank_bucket(const rank_map *m, double v) {
     double t = (v * m->half - m->lo) * m->scale; /* >= 0: v >= min */
     return t < (double)(m->nb - 1) ? (size_t)t : m->nb - 1;
   }
-  return (size_t)((key_of(v) - m->klo) >> m->shift);
+  return (size_t)((aiq_order_key(v) - m->klo) >> m->shift);
 }
 
 static rank_map rank_map_for(uint64_t kmin, uint64_t kmax, size_t nb) {
   rank_map m = {0, 1.0, 0.0, 0.0, kmin, 0, nb};
-  double vmin = value_of(kmin), vmax = value_of(kmax);
+  double vmin = aiq_order_value(kmin), vmax = aiq_order_value(kmax);
   double half = isfinite(vmax - vmin) ? 1.0 : 0.5; /* the halves cannot overflow */
   double d = vmax * half - vmin * half, scale = (double)nb / d;
   /* The key map instead when a value is infinite or the spread so small
@@ -151,7 +133,7 @@ static int rank_straddle(const double *s, size_t n, size_t J, const straddle *st
     uint64_t k[AIQ_RANK_SMALL];
     size_t id[AIQ_RANK_SMALL];
     for (size_t a = 0; a < m; a++) {
-      uint64_t kv = key_of(s[mem[a]] + 0.0);
+      uint64_t kv = aiq_order_key(s[mem[a]] + 0.0);
       size_t j = a;
       while (j > 0 && k[j - 1] > kv) { /* strict: ties keep index order */
         k[j] = k[j - 1];
@@ -257,7 +239,7 @@ int aiq_rank_blocks_range(const double *s, size_t n, size_t J, int32_t *block, i
   /* Keys of s[i] + 0.0 (-0.0 folded into +0.0): the key is monotone in the
    * value (NaN excluded) and every zero folds to the key of +0.0, so these
    * are the smallest and largest keys. */
-  uint64_t kmin = key_of(vmin + 0.0), kmax = key_of(vmax + 0.0);
+  uint64_t kmin = aiq_order_key(vmin + 0.0), kmax = aiq_order_key(vmax + 0.0);
   if (kmin == kmax) { /* all tie: the rank is the index */
 #pragma omp parallel for num_threads((int)T) schedule(static) if (T > 1)
     for (size_t i = 0; i < n; i++) block[i] = block_of(i, J, n);

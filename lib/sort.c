@@ -27,6 +27,7 @@
 
 #include "ineq_internal.h"
 #include "internal.h"
+#include "orderkey.h"
 #include "par.h"
 
 #define AIQ_RADIX_BITS 11
@@ -34,20 +35,7 @@
 #define AIQ_RADIX_MASK ((uint64_t)AIQ_RADIX_SIZE - 1u)
 #define AIQ_RADIX_PASSES 6 /* ceil(64 / 11) */
 
-/* Order-preserving key of a double (NaN excluded).  -0.0 and +0.0 map to
- * different keys (-0.0 first); aiq_argsort_double folds them together. */
-static inline uint64_t key_of(double v) {
-  uint64_t u;
-  memcpy(&u, &v, sizeof u);
-  return (u & UINT64_C(0x8000000000000000)) ? ~u : (u | UINT64_C(0x8000000000000000));
-}
-
-static inline double double_of(uint64_t k) {
-  uint64_t u = (k & UINT64_C(0x8000000000000000)) ? (k & ~UINT64_C(0x8000000000000000)) : ~k;
-  double v;
-  memcpy(&v, &u, sizeof v);
-  return v;
-}
+/* Keys are orderkey.h's; aiq_argsort_double folds -0.0 into +0.0. */
 
 /* One counting-sort step: move src[lo..hi) (and isrc, when not NULL) to
  * dst/idst at the positions off[digit]++ (stable). */
@@ -101,11 +89,11 @@ static int radix32_histograms(const double *x, size_t n, int fold,
                               int act[AIQ_RADIX_PASSES]) {
   memset(count, 0, sizeof(uint32_t) * AIQ_RADIX_PASSES * AIQ_RADIX_SIZE);
   for (size_t i = 0; i < n; i++) {
-    uint64_t k = key_of(fold ? x[i] + 0.0 : x[i]);
+    uint64_t k = aiq_order_key(fold ? x[i] + 0.0 : x[i]);
     for (int p = 0; p < AIQ_RADIX_PASSES; p++)
       count[p][(k >> (p * AIQ_RADIX_BITS)) & AIQ_RADIX_MASK]++;
   }
-  uint64_t k0 = key_of(fold ? x[0] + 0.0 : x[0]);
+  uint64_t k0 = aiq_order_key(fold ? x[0] + 0.0 : x[0]);
   int na = 0;
   for (int p = 0; p < AIQ_RADIX_PASSES; p++) {
     uint32_t sum = 0;
@@ -131,7 +119,7 @@ static void radix32_sort(double *x, size_t n, uint64_t *kbuf,
     uint32_t *off = count[act[a]];
     if (a == 0) {
       for (size_t i = 0; i < n; i++) {
-        uint64_t k = key_of(x[i]);
+        uint64_t k = aiq_order_key(x[i]);
         src[off[(k >> shift) & AIQ_RADIX_MASK]++] = k; /* first pass fills src */
       }
       continue;
@@ -139,7 +127,7 @@ static void radix32_sort(double *x, size_t n, uint64_t *kbuf,
     if (a == na - 1) {
       for (size_t i = 0; i < n; i++) {
         uint64_t k = src[i];
-        x[off[(k >> shift) & AIQ_RADIX_MASK]++] = double_of(k);
+        x[off[(k >> shift) & AIQ_RADIX_MASK]++] = aiq_order_value(k);
       }
       return;
     }
@@ -151,7 +139,7 @@ static void radix32_sort(double *x, size_t n, uint64_t *kbuf,
     src = dst;
     dst = t;
   }
-  for (size_t i = 0; i < n; i++) x[i] = double_of(src[i]); /* one active pass */
+  for (size_t i = 0; i < n; i++) x[i] = aiq_order_value(src[i]); /* one active pass */
 }
 
 /* Stable argsort of x into idx; kbuf holds 2n keys, ibuf 2n indices. */
@@ -170,12 +158,12 @@ static void radix32_argsort(const double *x, size_t n, size_t *idx, uint64_t *kb
     uint32_t *off = count[act[a]];
     if (a == 0 && na == 1) {
       for (size_t i = 0; i < n; i++)
-        idx[off[(key_of(x[i] + 0.0) >> shift) & AIQ_RADIX_MASK]++] = i;
+        idx[off[(aiq_order_key(x[i] + 0.0) >> shift) & AIQ_RADIX_MASK]++] = i;
       return;
     }
     if (a == 0) {
       for (size_t i = 0; i < n; i++) {
-        uint64_t k = key_of(x[i] + 0.0);
+        uint64_t k = aiq_order_key(x[i] + 0.0);
         uint32_t pos = off[(k >> shift) & AIQ_RADIX_MASK]++;
         src[pos] = k;
         isrc[pos] = (uint32_t)i;
@@ -199,7 +187,6 @@ static void radix32_argsort(const double *x, size_t n, size_t *idx, uint64_t *kb
     idst = ti;
   }
 }
-
 
 /* Below this many keys the threads cost more than they save. */
 #define AIQ_RADIX_PAR_MIN 65536
@@ -296,10 +283,10 @@ int aiq_sort_double_nt(double *x, size_t n, int nt) {
     return AIINEQ_ERR_NOMEM;
   }
 #pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1 && n >= AIQ_RADIX_PAR_MIN)
-  for (size_t i = 0; i < n; i++) key[i] = key_of(x[i]);
+  for (size_t i = 0; i < n; i++) key[i] = aiq_order_key(x[i]);
   radix_sort_any(key, NULL, key + n, NULL, n, nt, count);
 #pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1 && n >= AIQ_RADIX_PAR_MIN)
-  for (size_t i = 0; i < n; i++) x[i] = double_of(key[i]);
+  for (size_t i = 0; i < n; i++) x[i] = aiq_order_value(key[i]);
   aiq_free(key);
   aiq_free(count);
   return AIINEQ_OK;
@@ -337,7 +324,7 @@ int aiq_argsort_double_nt(const double *x, size_t n, size_t *idx, int nt) {
   }
 #pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1 && n >= AIQ_RADIX_PAR_MIN)
   for (size_t i = 0; i < n; i++) {
-    key[i] = key_of(x[i] + 0.0); /* x + 0.0 turns -0.0 into +0.0: they tie */
+    key[i] = aiq_order_key(x[i] + 0.0); /* x + 0.0 turns -0.0 into +0.0: they tie */
     idx[i] = i;
   }
   radix_sort_any(key, idx, key + n, idx2, n, nt, count);
