@@ -22,19 +22,36 @@ static inline void neumaier(double *s, double *c, double v) {
   *s = t;
 }
 
+/* Status of x's first value that is non-finite (AIINEQ_ERR_NONFINITE) or
+ * negative (AIINEQ_ERR_RANGE), AIINEQ_OK if none is. */
+static int first_bad(const double *x, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    if (!isfinite(x[i])) return AIINEQ_ERR_NONFINITE;
+    if (x[i] < 0) return AIINEQ_ERR_RANGE;
+  }
+  return AIINEQ_OK;
+}
+
 int aiq_gini_plain_nt(const double *x, size_t n, double *gini, int nt) {
   if (!x || !gini) return AIINEQ_ERR_ARG;
-  int bad = 0; /* 1: non-finite, 2: negative (the first offender decides) */
-  for (size_t i = 0; i < n && !bad; i++) bad = !isfinite(x[i]) ? 1 : x[i] < 0 ? 2 : 0;
-  if (bad) return bad == 1 ? AIINEQ_ERR_NONFINITE : AIINEQ_ERR_RANGE;
+  int bad = first_bad(x, n); /* before the allocation: bad data is not NOMEM */
+  if (bad) return bad;
   if (n == 0) return AIINEQ_ERR_DEGENERATE;
   double *y = aiq_malloc_array(n, sizeof *y);
   if (!y) return AIINEQ_ERR_NOMEM;
-  int rc = aiq_bucket_sort_nt(x, n, y, nt); /* the radix sort's array, faster */
-  if (rc != AIINEQ_OK) {
-    aiq_free(y);
-    return rc;
-  }
+  int rc = aiq_gini_plain_buf(x, n, gini, nt, y);
+  aiq_free(y);
+  return rc;
+}
+
+int aiq_gini_plain_buf(const double *x, size_t n, double *gini, int nt, double *y) {
+  if (!x || !gini || (n && !y)) return AIINEQ_ERR_ARG;
+  if (n == 0) return AIINEQ_ERR_DEGENERATE;
+  /* The sort's key-range pass checks the data; only bad data pays for the
+   * scan that finds which offence comes first. */
+  int rc = aiq_bucket_sort_checked_nt(x, n, y, nt);
+  if (rc == AIINEQ_ERR_RANGE) return first_bad(x, n);
+  if (rc != AIINEQ_OK) return rc;
   /* Neumaier sums of y and of (2i - n - 1) y_(i), i = 1..n, in chunks fixed
    * by n (par.h); the chunk sums are combined in chunk order. */
   size_t nc = aiq_par_nchunks(n);
@@ -43,17 +60,22 @@ int aiq_gini_plain_nt(const double *x, size_t n, double *gini, int nt) {
 #pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1 && nc > 1)
   for (size_t c = 0; c < nc; c++) {
     double s = 0, sc = 0, t = 0, tc = 0;
-    for (size_t i = aiq_par_lo(n, nc, c), hi = aiq_par_lo(n, nc, c + 1); i < hi; i++) {
+    size_t i = aiq_par_lo(n, nc, c), hi = aiq_par_lo(n, nc, c + 1);
+    /* The weight 2(i + 1) - n - 1 is an integer of magnitude below 2^53
+     * (n < 2^51, so no size_t of a real array reaches past it): every
+     * step, and stepping it by 2.0, is exact, the same double as computing
+     * it afresh (which costs a conversion and two subtractions). */
+    double wt = 2.0 * (double)(i + 1) - nn - 1.0;
+    for (; i < hi; i++, wt += 2.0) {
       double v = y[i];
       neumaier(&s, &sc, v);
-      neumaier(&t, &tc, (2.0 * (double)(i + 1) - nn - 1.0) * v);
+      neumaier(&t, &tc, wt * v);
     }
     part[c][0] = s;
     part[c][1] = sc;
     part[c][2] = t;
     part[c][3] = tc;
   }
-  aiq_free(y);
   double s = part[0][0], sc = part[0][1], t = part[0][2], tc = part[0][3];
   for (size_t c = 1; c < nc; c++) {
     neumaier(&s, &sc, part[c][0]);

@@ -32,12 +32,24 @@ int aiq_sort_double_nt(double *x, size_t n, int nt);
 int aiq_argsort_double_nt(const double *x, size_t n, size_t *idx, int nt);
 int aiq_gini_plain_nt(const double *x, size_t n, double *gini, int nt);
 
+/* aiq_gini_plain_nt with the caller's scratch y (n doubles, not
+ * overlapping x; its contents are left unspecified): the same value and
+ * the same status, without an allocation of n doubles (a solve's four
+ * Ginis share one buffer). */
+int aiq_gini_plain_buf(const double *x, size_t n, double *gini, int nt, double *y);
+
 /* y[0..n) receives x[0..n) sorted as aiq_sort_double sorts (the same
  * array: one output per input), by a two-level bucket sort (bucket.c),
  * faster on spread-out data such as incomes; x and y must not overlap.
  * Bit-identical for every nt.  Returns AIINEQ_OK, AIINEQ_ERR_ARG (NULL with
  * n > 0) or AIINEQ_ERR_NOMEM. */
 int aiq_bucket_sort_nt(const double *x, size_t n, double *y, int nt);
+
+/* aiq_bucket_sort_nt for data that must be finite and non-negative: the
+ * same y, or AIINEQ_ERR_RANGE (y unspecified, nothing allocated) if some
+ * value is negative, infinite or NaN (the check rides on the key-range
+ * pass, so it costs no pass of its own). */
+int aiq_bucket_sort_checked_nt(const double *x, size_t n, double *y, int nt);
 
 /* block[i] = floor(r_i J / n), where r_i is the rank of s[i] in the stable
  * ascending order of aiq_argsort_double (ties in index order, -0.0 ties
@@ -47,5 +59,11 @@ int aiq_bucket_sort_nt(const double *x, size_t n, double *y, int nt);
  * Needs 1 <= J <= n, J <= INT32_MAX.  Returns AIINEQ_OK, AIINEQ_ERR_ARG or
  * AIINEQ_ERR_NOMEM (block is then undefined). */
 int aiq_rank_blocks(const double *s, size_t n, size_t J, int32_t *block, int nt);
+
+/* aiq_rank_blocks when the caller already has the smallest and largest
+ * value of s[0..n) (vmin, vmax: exactly those, either zero for a zero),
+ * e.g. from the pass that wrote s: the same blocks without the range pass. */
+int aiq_rank_blocks_range(const double *s, size_t n, size_t J, int32_t *block, int nt,
+                          double vmin, double vmax);
 
 #endif /* AIQ_INEQ_INTERNAL_H */

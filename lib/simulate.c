@@ -34,18 +34,21 @@
  *
  * Memory.  Per household the result keeps ability (8 bytes, shared), and per
  * economy four doubles and three int32 (44 bytes): 96 bytes.  Besides those,
- * only the block ranks' counts (4 bytes) and the Gini buffers are
+ * only the block ranks' counts (4 bytes) and a bucket sort's scratch are
  * allocated; intermediate values live in result arrays that are not yet
  * final:
- *   post capital_income: eps_o, then the ownership share o_i, then o_i Pi
+ *   post capital_income: eps_o, then exp(.) (the unnormalised ownership
+ *                        share), then o_i (in the pre income pass), then
+ *                        o_i Pi
+ *   pre capital_income:  the four Ginis' sorted copy, then o_i Pi
  *   pre income:          eps_s, then the pre sorting index, then income
  *   post income:         the post sorting index, then income
  *   wage (each economy): log b_i, then the wage
  * The firm arrays are allocated by the matching (whose block ranks need no
- * sort, rank.c) and the pre economy's capital income only after the Ginis
- * (a sorted copy, 8 bytes per household, and a bucket's scratch) have
- * returned their buffers, so the peak allocation is about 96 bytes per
- * household (80 + 8 + 8, during a Gini).
+ * sort, rank.c) and the pre economy's capital income just before the
+ * Ginis, which use it as their sorted copy (one allocation and one round of
+ * page faults instead of five), so the peak allocation is about 96 bytes
+ * per household (80 + 8 + 8, during a Gini, plus a bucket's scratch).
  * Each thread has a block scratch of (2K + 17) * block_size(K) doubles
  * (54 KiB at K = 5, at most about 0.5 MiB at any K).
  */
@@ -355,27 +358,36 @@ static void draw_households(const aiineq_model *m, aiineq_result *r, const econ_
  * blocks only keep the arguments in L1 between the two passes). */
 #define EXP_BLOCK 1024
 
-/* Ownership shares o_i (normalised) in place of eps_o. */
-static void ownership(const aiineq_model *m, aiineq_result *r, double *own, int nt) {
+/* Unnormalised ownership shares exp(.) in place of eps_o; returns their
+ * total (aiq_par_sum's chunks and order, summed as each chunk is
+ * exponentiated).  The pre economy's income pass divides by it. */
+static double ownership(const aiineq_model *m, aiineq_result *r, double *own, int nt) {
   size_t N = r->N;
   double ma, sda;
   mean_sd(r->ability, N, nt, &ma, &sda);
   double top10 = aiq_par(m, TOP10), rho = aiq_par(m, RHO_OWN);
   double sigma_o = aiq_norm_ppf(0.9) - aiq_norm_ppf(1.0 - top10);
   double rc = sqrt(1.0 - rho * rho);
-  size_t nblk = (N + EXP_BLOCK - 1) / EXP_BLOCK;
+  size_t nc = aiq_par_nchunks(N);
+  double part[AIQ_PAR_MAXCHUNKS];
 #pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1 && N > AIQ_PAR_GRAIN)
-  for (size_t b = 0; b < nblk; b++) {
-    size_t lo = b * EXP_BLOCK, hi = N - lo < EXP_BLOCK ? N : lo + EXP_BLOCK;
-    for (size_t i = lo; i < hi; i++) {
-      double za = sda > 0.0 ? (r->ability[i] - ma) / sda : 0.0;
-      own[i] = sigma_o * (rho * za + rc * own[i]);
+  for (size_t c = 0; c < nc; c++) {
+    double sum = 0.0;
+    for (size_t lo = aiq_par_lo(N, nc, c), end = aiq_par_lo(N, nc, c + 1); lo < end;
+         lo += EXP_BLOCK) {
+      size_t hi = end - lo < EXP_BLOCK ? end : lo + EXP_BLOCK;
+      for (size_t i = lo; i < hi; i++) {
+        double za = sda > 0.0 ? (r->ability[i] - ma) / sda : 0.0;
+        own[i] = sigma_o * (rho * za + rc * own[i]);
+      }
+      aiq_vexp(own + lo, own + lo, hi - lo);
+      for (size_t i = lo; i < hi; i++) sum += own[i];
     }
-    aiq_vexp(own + lo, own + lo, hi - lo);
+    part[c] = sum;
   }
-  double total = aiq_par_sum(own, N, nt);
-#pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1 && N > AIQ_PAR_GRAIN)
-  for (size_t i = 0; i < N; i++) own[i] /= total;
+  double total = 0.0;
+  for (size_t c = 0; c < nc; c++) total += part[c];
+  return total;
 }
 
 /* Sorting indices of both economies, then ranks -> firms (equal blocks in
@@ -385,21 +397,39 @@ static int matching(const aiineq_model *m, aiineq_result *r, int nt) {
   size_t N = r->N, J = r->J;
   double rho = aiq_par(m, RHO_SORT), rc = sqrt(1.0 - rho * rho);
   double *eps_s = r->sim[AIINEQ_PRE].income;
+  double range[2][2]; /* per economy the index's smallest and largest value */
+  size_t nc = aiq_par_nchunks(N);
+  double part[AIQ_PAR_MAXCHUNKS][2];
   for (int s = 1; s >= 0; s--) { /* post first: the pre index overwrites eps_s */
     aiq_sim *sm = &r->sim[s];
     double mb, sdb;
     mean_sd(sm->wage, N, nt, &mb, &sdb);
+    /* The index and its range (for the block ranks: no range pass). */
 #pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1 && N > AIQ_PAR_GRAIN)
-    for (size_t i = 0; i < N; i++) {
-      double std_b = sdb > 0.0 ? (sm->wage[i] - mb) / sdb : 0.0;
-      sm->income[i] = rho * std_b + rc * eps_s[i];
+    for (size_t c = 0; c < nc; c++) {
+      double lo = INFINITY, hi = -INFINITY;
+      for (size_t i = aiq_par_lo(N, nc, c), e = aiq_par_lo(N, nc, c + 1); i < e; i++) {
+        double std_b = sdb > 0.0 ? (sm->wage[i] - mb) / sdb : 0.0;
+        double v = rho * std_b + rc * eps_s[i];
+        sm->income[i] = v;
+        lo = v < lo ? v : lo;
+        hi = v > hi ? v : hi;
+      }
+      part[c][0] = lo;
+      part[c][1] = hi;
+    }
+    range[s][0] = part[0][0];
+    range[s][1] = part[0][1];
+    for (size_t c = 1; c < nc; c++) {
+      range[s][0] = part[c][0] < range[s][0] ? part[c][0] : range[s][0];
+      range[s][1] = part[c][1] > range[s][1] ? part[c][1] : range[s][1];
     }
   }
   for (int s = 0; s < 2; s++) {
     aiq_sim *sm = &r->sim[s];
     sm->firm = aiq_malloc_array(N, sizeof *sm->firm);
     if (!sm->firm) return AIINEQ_ERR_NOMEM;
-    int rcode = aiq_rank_blocks(sm->income, N, J, sm->firm, nt);
+    int rcode = aiq_rank_blocks_range(sm->income, N, J, sm->firm, nt, range[s][0], range[s][1]);
     if (rcode) return rcode;
   }
   return AIINEQ_OK;
@@ -410,10 +440,23 @@ typedef struct firm_work {
   double *phi, *assets, *va, *cnt, *mlogb, *mlogw, *X, *factor;
 } firm_work;
 
+/* Value added, head count and (pre economy only) log base wage of
+ * households lo..hi-1 into their firms, in household order. */
+static void scatter_va(firm_work *f, const int32_t *firm, const double *vadd,
+                       const double *logb, size_t lo, size_t hi, int pre) {
+  for (size_t i = lo; i < hi; i++) {
+    size_t j = (size_t)firm[i];
+    f->va[j] += vadd[i];
+    f->cnt[j] += 1.0;
+    if (pre) f->mlogb[j] += logb[i];
+  }
+}
+
 /* Output, value added, rent-shared wages, incomes and the statistics of
  * economy s (capital income is written later, see aiq_simulate). */
 static int wages_and_incomes(aiineq_model *m, aiineq_result *r, int s, const econ_in *in,
-                             firm_work *f, const double *own, double *gtask, int nt) {
+                             firm_work *f, double *own, double own_total, double *gtask,
+                             double *gbuf, int nt) {
   size_t N = r->N, K = r->K, J = r->J;
   double be = aiq_par(m, BETA_E), xi = aiq_par(m, XI);
   const aiq_eq *eq = in->eq;
@@ -426,8 +469,14 @@ static int wages_and_incomes(aiineq_model *m, aiineq_result *r, int s, const eco
   for (size_t k = 0; k < K; k++)
     gtask[k] = eq->n[k] > 0.0 ? tech->A * in->rents * m->x[k] * eq->p[k] * eq->S[k] / eq->n[k]
                               : 0.0;
+  /* With one thread the serial firm loops ride on the parallel passes
+   * (the same operations in the same order, so the same bits): fewer
+   * passes over the households. */
+  int fused = nt <= 1 || N <= AIQ_PAR_GRAIN;
+  int pre = s == AIINEQ_PRE; /* firm mean log b and log w: only m5 reads them */
+  for (size_t j = 0; j < J; j++) f->va[j] = f->cnt[j] = f->mlogb[j] = f->mlogw[j] = 0.0;
   size_t nblk = (N + EXP_BLOCK - 1) / EXP_BLOCK;
-#pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1 && N > AIQ_PAR_GRAIN)
+#pragma omp parallel for num_threads(nt) schedule(static) if (!fused)
   for (size_t b = 0; b < nblk; b++) {
     size_t lo = b * EXP_BLOCK, hi = N - lo < EXP_BLOCK ? N : lo + EXP_BLOCK;
     for (size_t i = lo; i < hi; i++) {
@@ -439,15 +488,10 @@ static int wages_and_incomes(aiineq_model *m, aiineq_result *r, int s, const eco
       size_t j = (size_t)firm[i], k = (size_t)task[i];
       vadd[i] = eq->p[k] * phi[j] * vadd[i] + assets[j] * gtask[k];
     }
+    if (fused) scatter_va(f, firm, vadd, logb, lo, hi, pre);
   }
   /* Scatter into firms serially, in household order. */
-  for (size_t j = 0; j < J; j++) f->va[j] = f->cnt[j] = f->mlogb[j] = f->mlogw[j] = 0.0;
-  for (size_t i = 0; i < N; i++) {
-    size_t j = (size_t)firm[i];
-    f->va[j] += vadd[i];
-    f->cnt[j] += 1.0;
-    f->mlogb[j] += logb[i];
-  }
+  if (!fused) scatter_va(f, firm, vadd, logb, 0, N, pre);
   double va_total = 0.0;
   for (size_t j = 0; j < J; j++) va_total += f->va[j];
   if (s == AIINEQ_PRE) r->vbar0 = va_total / (double)N;
@@ -459,23 +503,49 @@ static int wages_and_incomes(aiineq_model *m, aiineq_result *r, int s, const eco
     lv[j] = log(f->va[j] / f->cnt[j]);
     f->factor[j] = exp(xi * (lv[j] - lvbar0));
   }
+  /* Log wages by education and by firm (serial, household order), and the
+   * wages w_i = b_i factor_j (over log b) with their sum in aiq_par_sum's
+   * chunks and order: fused with one thread, else two passes. */
   double lw_e[2] = {0.0, 0.0}, n_e[2] = {0.0, 0.0};
-  for (size_t i = 0; i < N; i++) { /* log wages: by education and by firm */
-    size_t j = (size_t)firm[i];
-    double lw = logb[i] + xi * (lv[j] - lvbar0);
-    lw_e[edu[i]] += lw;
-    n_e[edu[i]] += 1.0;
-    f->mlogw[j] += lw;
-  }
   const double *factor = f->factor;
   double *wage = sm->wage, *income = sm->income;
   const double *base = sm->base_wage;
-#pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1 && N > AIQ_PAR_GRAIN)
-  for (size_t i = 0; i < N; i++) wage[i] = base[i] * factor[firm[i]]; /* overwrites log b */
-  double wsum = aiq_par_sum(wage, N, nt);
+  size_t nc = aiq_par_nchunks(N);
+  double part[AIQ_PAR_MAXCHUNKS];
+  for (size_t c = 0; c < nc; c++) {
+    double ws = 0.0;
+    for (size_t i = aiq_par_lo(N, nc, c), hi = aiq_par_lo(N, nc, c + 1); i < hi; i++) {
+      size_t j = (size_t)firm[i];
+      double lw = logb[i] + xi * (lv[j] - lvbar0);
+      lw_e[edu[i]] += lw;
+      n_e[edu[i]] += 1.0;
+      if (pre) f->mlogw[j] += lw;
+      if (fused) {
+        wage[i] = base[i] * factor[j]; /* overwrites log b */
+        ws += wage[i];
+      }
+    }
+    part[c] = ws;
+  }
+  if (!fused) {
+#pragma omp parallel for num_threads(nt) schedule(static)
+    for (size_t c = 0; c < nc; c++) {
+      double ws = 0.0;
+      for (size_t i = aiq_par_lo(N, nc, c), hi = aiq_par_lo(N, nc, c + 1); i < hi; i++) {
+        wage[i] = base[i] * factor[firm[i]];
+        ws += wage[i];
+      }
+      part[c] = ws;
+    }
+  }
+  double wsum = 0.0;
+  for (size_t c = 0; c < nc; c++) wsum += part[c];
   double profits = va_total - wsum;
 #pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1 && N > AIQ_PAR_GRAIN)
-  for (size_t i = 0; i < N; i++) income[i] = wage[i] + own[i] * profits;
+  for (size_t i = 0; i < N; i++) {
+    if (pre) own[i] /= own_total; /* the ownership shares o_i, normalised here */
+    income[i] = wage[i] + own[i] * profits;
+  }
   sm->labour_share = wsum / va_total;
   sm->pi_total = profits;
   sm->profits = profits / (double)N;
@@ -490,8 +560,8 @@ static int wages_and_incomes(aiineq_model *m, aiineq_result *r, int s, const eco
     if (ols_slope(f->X, f->mlogw, J, &r->moment[4]))
       return aiq_fail(m->err, AIINEQ_ERR_NOMEM, "out of memory in the firm regression (m5)");
   }
-  int rc = aiq_gini_plain_nt(sm->wage, N, &sm->wage_gini, nt);
-  if (rc == AIINEQ_OK) rc = aiq_gini_plain_nt(sm->income, N, &sm->gini, nt);
+  int rc = aiq_gini_plain_buf(sm->wage, N, &sm->wage_gini, nt, gbuf);
+  if (rc == AIINEQ_OK) rc = aiq_gini_plain_buf(sm->income, N, &sm->gini, nt, gbuf);
   const char *name = s == AIINEQ_PRE ? "pre-AI" : "post-AI";
   if (rc == AIINEQ_ERR_RANGE)
     return aiq_fail(m->err, rc,
@@ -538,7 +608,7 @@ int aiq_simulate(aiineq_model *m, const aiq_tech tech[2], aiineq_result *r) {
   double *gtask = kbuf + 2 * K;
   double *own = r->sim[AIINEQ_POST].capital_income;
   draw_households(m, r, in, scratch, nt);
-  ownership(m, r, own, nt);
+  double own_total = ownership(m, r, own, nt);
   rc = matching(m, r, nt);
   if (rc) {
     rc = aiq_fail(m->err, rc, "out of memory ranking %zu households", N);
@@ -547,17 +617,20 @@ int aiq_simulate(aiineq_model *m, const aiq_tech tech[2], aiineq_result *r) {
   firm_work f = {fbuf,         fbuf + J,     fbuf + 2 * J, fbuf + 3 * J,
                  fbuf + 4 * J, fbuf + 5 * J, fbuf + 6 * J, fbuf + 9 * J};
   firms(m, J, f.phi, f.assets);
-  for (int s = 0; s < 2 && rc == AIINEQ_OK; s++)
-    rc = wages_and_incomes(m, r, s, &in[s], &f, own, gtask, nt);
-  if (rc) goto done;
-  /* Capital income o_i Pi: the pre economy first, then the post economy in
-   * place of o_i.  The products are those added into the incomes. */
-  r->sim[AIINEQ_PRE].capital_income = aiq_malloc_array(N, sizeof(double));
-  if (!r->sim[AIINEQ_PRE].capital_income) {
+  /* One buffer of N doubles is the four Ginis' sorted copy, then the pre
+   * economy's capital income: one allocation (and one round of page
+   * faults) instead of five. */
+  double *cap0 = aiq_malloc_array(N, sizeof *cap0);
+  r->sim[AIINEQ_PRE].capital_income = cap0;
+  if (!cap0) {
     rc = aiq_fail(m->err, AIINEQ_ERR_NOMEM, "out of memory simulating %zu households", N);
     goto done;
   }
-  double *cap0 = r->sim[AIINEQ_PRE].capital_income;
+  for (int s = 0; s < 2 && rc == AIINEQ_OK; s++)
+    rc = wages_and_incomes(m, r, s, &in[s], &f, own, own_total, gtask, cap0, nt);
+  if (rc) goto done;
+  /* Capital income o_i Pi: the pre economy first, then the post economy in
+   * place of o_i.  The products are those added into the incomes. */
   double pi0 = r->sim[AIINEQ_PRE].pi_total, pi1 = r->sim[AIINEQ_POST].pi_total;
 #pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1 && N > AIQ_PAR_GRAIN)
   for (size_t i = 0; i < N; i++) {

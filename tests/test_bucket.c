@@ -2,7 +2,9 @@
  * test_bucket.c -- aiq_bucket_sort_nt (lib/bucket.c), the Gini's sort,
  * against qsort and bit for bit against the radix sort aiq_sort_double, on
  * random, tie-heavy and adversarial inputs, sizes around the insertion
- * threshold and the parallel threshold, and 1, 2, 3 and 7 threads.
+ * threshold and the parallel threshold, and 1, 2, 3 and 7 threads.  The
+ * checked sort (aiq_bucket_sort_checked_nt) and the Gini on caller scratch
+ * (aiq_gini_plain_buf) against the unchecked sort and aiq_gini_plain_nt.
  */
 #include <stdint.h>
 #include <string.h>
@@ -88,6 +90,23 @@ static void check_size(size_t n) {
       uint64_t tail;
       memcpy(&tail, &got[n], sizeof tail);
       ck_assert(tail == UINT64_C(0x5555555555555555)); /* nothing past the end */
+      /* checked: the same bits when every value is in [0, inf), else RANGE */
+      int valid = 1;
+      for (i = 0; i < n; i++) valid &= x[i] >= 0 && x[i] < INFINITY;
+      memset(got, 0x55, (n + 1) * sizeof *got);
+      int rc = aiq_bucket_sort_checked_nt(x, n, got, threads[t]);
+      ck_assert_int_eq(rc, valid ? AIINEQ_OK : AIINEQ_ERR_RANGE);
+      if (valid)
+        ck_assert_msg(memcmp(got, want, n * sizeof *got) == 0,
+                      "kind %d n %zu nt %d: checked sort differs", kind, n, threads[t]);
+      memcpy(&tail, &got[n], sizeof tail);
+      ck_assert(tail == UINT64_C(0x5555555555555555));
+      /* the Gini on scratch: aiq_gini_plain_nt's status and bits */
+      double g1 = -1.0, g2 = -2.0;
+      int rc1 = aiq_gini_plain_nt(x, n, &g1, threads[t]);
+      int rc2 = aiq_gini_plain_buf(x, n, &g2, threads[t], got);
+      ck_assert_int_eq(rc1, rc2);
+      ck_assert(rc1 != AIINEQ_OK || memcmp(&g1, &g2, sizeof g1) == 0);
     }
     for (i = 0; i < n; i++) { /* x untouched: redraw and compare bits */
       double v = draw(kind, i);
@@ -126,6 +145,44 @@ START_TEST(test_bucket_arguments) {
 }
 END_TEST
 
+/* A NaN (either sign) or an Inf anywhere, also in a later chunk of the
+ * key-range pass, fails the checked sort; the Gini on scratch then names
+ * the first offence in index order, as aiq_gini_plain_nt does. */
+START_TEST(test_bucket_checked_bad) {
+  static const size_t sizes[] = {5, 33, 1000, 70001};
+  for (size_t k = 0; k < sizeof sizes / sizeof *sizes; k++) {
+    size_t n = sizes[k];
+    double *x = malloc(n * sizeof *x), *y = malloc(n * sizeof *y);
+    ck_assert(x && y);
+    for (size_t i = 0; i < n; i++) x[i] = draw(0, i);
+    const double bad[] = {NAN, -NAN, INFINITY, -INFINITY, -1.0};
+    const size_t at[] = {0, n / 2, n - 1};
+    for (size_t b = 0; b < sizeof bad / sizeof *bad; b++)
+      for (size_t a = 0; a < 3; a++)
+        for (int t = 0; t < 4; t++) {
+          double keep = x[at[a]], g = -1.0;
+          x[at[a]] = bad[b];
+          ck_assert_int_eq(aiq_bucket_sort_checked_nt(x, n, y, threads[t]), AIINEQ_ERR_RANGE);
+          int want = b < 4 ? AIINEQ_ERR_NONFINITE : AIINEQ_ERR_RANGE;
+          ck_assert_int_eq(aiq_gini_plain_buf(x, n, &g, threads[t], y), want);
+          ck_assert(g == -1.0);
+          if (at[a] > 0) { /* an earlier negative value is the first offence */
+            double keep0 = x[0];
+            x[0] = -2.0;
+            ck_assert_int_eq(aiq_gini_plain_buf(x, n, &g, threads[t], y), AIINEQ_ERR_RANGE);
+            x[0] = keep0;
+          }
+          x[at[a]] = keep;
+        }
+    double g = -1.0;
+    ck_assert_int_eq(aiq_gini_plain_buf(x, n, &g, 1, NULL), AIINEQ_ERR_ARG);
+    ck_assert_int_eq(aiq_gini_plain_buf(x, 0, &g, 1, NULL), AIINEQ_ERR_DEGENERATE);
+    free(x);
+    free(y);
+  }
+}
+END_TEST
+
 Suite *aiq_suite_bucket(void) {
   Suite *s = suite_create("bucket");
   TCase *tc = tcase_create("sort");
@@ -133,6 +190,7 @@ Suite *aiq_suite_bucket(void) {
   tcase_add_test(tc, test_bucket_small_sizes);
   tcase_add_test(tc, test_bucket_large_sizes);
   tcase_add_test(tc, test_bucket_arguments);
+  tcase_add_test(tc, test_bucket_checked_bad);
   suite_add_tcase(s, tc);
   return s;
 }

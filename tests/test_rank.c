@@ -75,7 +75,8 @@ static double draw(int kind, size_t i) {
 
 static const int threads[] = {1, 2, 3, 7};
 
-/* Compare aiq_rank_blocks with the reference for kinds x J x threads. */
+/* Compare aiq_rank_blocks, and aiq_rank_blocks_range given the range,
+ * with the reference for kinds x J x threads. */
 static void check_size(size_t n) {
   double *s = malloc((n + 1) * sizeof *s);
   int32_t *want = malloc((n + 1) * sizeof *want), *got = malloc((n + 1) * sizeof *got);
@@ -97,6 +98,20 @@ static void check_size(size_t n) {
         ck_assert_msg(i == n, "kind %d n %zu J %zu nt %d: block[%zu] = %d, want %d", kind, n, J,
                       threads[t], i, i < n ? got[i] : 0, i < n ? want[i] : 0);
         ck_assert_int_eq(got[n], -1); /* nothing written past the end */
+        /* with the range given (a zero extreme as either zero) */
+        double lo = s[0], hi = s[0];
+        for (i = 1; i < n; i++) {
+          lo = s[i] < lo ? s[i] : lo;
+          hi = s[i] > hi ? s[i] : hi;
+        }
+        if (lo == 0) lo = (t & 1) ? -0.0 : 0.0;
+        if (hi == 0) hi = (t & 1) ? 0.0 : -0.0;
+        memset(got, 0xff, (n + 1) * sizeof *got);
+        AIQ_ASSERT_OK(aiq_rank_blocks_range(s, n, J, got, threads[t], lo, hi));
+        for (i = 0; i < n && got[i] == want[i];) i++;
+        ck_assert_msg(i == n, "kind %d n %zu J %zu nt %d: ranged block[%zu] differs", kind, n,
+                      J, threads[t], i);
+        ck_assert_int_eq(got[n], -1);
       }
     }
   }

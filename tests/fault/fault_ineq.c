@@ -40,8 +40,11 @@ static size_t scenario_ineq(double *out, size_t cap) {
   for (size_t i = 0; i < N; i++) /* neighbours, one far value, one outlier */
     crowd[i] = i == 0 ? 1.0 + 0x1p-10 : i == 1 ? 0x1p20 : 1.0 + (double)i * 0x1p-52;
   AIQ_FI_CALL(aiq_bucket_sort_nt(crowd, N, sorted, 1), (void)0);
+  double gb = -1; /* the Gini on caller scratch: only the sort allocates */
+  AIQ_FI_CALL(aiq_gini_plain_buf(crowd, N, &gb, 1, sorted), ck_assert(gb == -1));
   AIQ_FI_CALL(aiq_sort_double(x, N), ck_assert(memcmp(x, ref, sizeof x) == 0));
   aiq_fi_put(out, cap, &n, g);
+  aiq_fi_put(out, cap, &n, gb);
   for (size_t i = 0; i < N; i += 97) {
     aiq_fi_put(out, cap, &n, x[i]);
     aiq_fi_put(out, cap, &n, (double)idx[i]);
