@@ -20,8 +20,12 @@ static aiineq_model *sized_model(size_t nw) {
 }
 
 /* 20000 households, 4000 under AIQ_TEST_SMALL (valgrind).  The estimation
- * tests keep 20000: recovery to 1e-10 and the ranking of the chi row need
- * the finer simulation. */
+ * tests use it too; recovery to 1e-10 and the sizes and ranking of the
+ * Lambda entries need the 20000 households of make check, so under
+ * AIQ_TEST_SMALL those tests run the same calls on the small economy and
+ * check what holds at any size (estimates to 1e-4, Lambda G = I, the exact
+ * zeros of the block structure, statuses), leaving the numbers that need the
+ * finer simulation to make check (`full` below). */
 static aiineq_model *small_model(void) { return sized_model(aiq_test_size(20000, 4000)); }
 
 static double solve_stat(aiineq_model *m, unsigned flags, const char *name) {
@@ -40,7 +44,8 @@ static const char *names6[6] = {"theta", "h_ai", "beta_e", "c0", "xi", "chi"};
 START_TEST(test_recovery) {
   const double b0[6] = {0.22, 0.95, 0.30, 0.66, 0.12, 0.40};
   const double lo[6] = {0.0, 0.2, 0.05, 0.1, 0.0, 0.0}, hi[6] = {0.6, 2.0, 0.8, 1.5, 0.5, 1.5};
-  aiineq_model *m = sized_model(20000);
+  const int full = !aiq_test_small();
+  aiineq_model *m = small_model();
   for (int p = 0; p < 6; p++) AIQ_ASSERT_OK(aiineq_model_set_double(m, names6[p], b0[p]));
   aiineq_result *r = NULL;
   double t[6], se[6];
@@ -54,13 +59,14 @@ START_TEST(test_recovery) {
   for (int p = 0; p < 6; p++)
     AIQ_ASSERT_OK(aiineq_msm_add_param(e, names6[p], lo[p], hi[p], b0[p] * (p % 2 ? 1.05 : 0.95)));
   AIQ_ASSERT_OK(aiineq_msm_set_algorithm(e, AIINEQ_MSM_LM));
-  AIQ_ASSERT_OK(aiineq_msm_set_stopval(e, 1e-12));
+  /* at 4000 households the objective stalls near 1e-9: stop at 1e-8 there */
+  AIQ_ASSERT_OK(aiineq_msm_set_stopval(e, full ? 1e-12 : 1e-8));
   AIQ_ASSERT_OK(aiineq_msm_estimate(e));
   double b[6], v, lam[36], G[36];
   AIQ_ASSERT_OK(aiineq_msm_result(e, "estimate", b, 6));
   for (int p = 0; p < 6; p++) AIQ_ASSERT_NEAR(b[p], b0[p], 1e-4);
   AIQ_ASSERT_OK(aiineq_msm_stat(e, "objective", &v));
-  ck_assert_msg(v < 1e-10, "objective %g", v);
+  ck_assert_msg(v < (full ? 1e-10 : 1e-8), "objective %g", v);
   int reason;
   AIQ_ASSERT_OK(aiineq_msm_start_info(e, 0, NULL, NULL, 0, NULL, NULL, &reason));
   ck_assert_int_eq(reason, 2); /* stopval reached */
@@ -86,7 +92,8 @@ END_TEST
  * by m6 alone (its column of G is zero except in m6), so the rows theta..xi
  * have zero weight on m6 and the chi row carries about 12 on m6. */
 START_TEST(test_lambda_blocks) {
-  aiineq_model *m = sized_model(20000);
+  const int full = !aiq_test_small();
+  aiineq_model *m = small_model();
   aiineq_msm *e = NULL;
   AIQ_ASSERT_OK(aiineq_msm_new(&e, m));
   const double b[6] = {0.19, 0.89, 0.27, 0.63, 0.10, 0.37};
@@ -99,7 +106,7 @@ START_TEST(test_lambda_blocks) {
   for (int p = 0; p < 5; p++) AIQ_ASSERT_NEAR(lam[p * 6 + 5], 0, 1e-9);
   ck_assert_msg(lam[35] > 8 && lam[35] < 20, "chi on m6 = %g", lam[35]);
   /* per standard error, m6 has the largest entry of the chi row */
-  for (int j = 0; j < 5; j++)
+  for (int j = 0; full && j < 5; j++)
     ck_assert_msg(fabs(lams[30 + j]) < 0.75 * fabs(lams[35]), "chi row %d: %g vs %g", j, lams[30 + j],
                   lams[35]);
   /* Delta Gini under eta0: one standard error of any target moves it by at
@@ -109,7 +116,7 @@ START_TEST(test_lambda_blocks) {
   AIQ_ASSERT_OK(aiineq_msm_stat_sensitivity_named(e, "delta_gini", "eta", 0.25, d, 6, db, 6));
   double mx = 0;
   for (int j = 0; j < 6; j++) mx = fmax(mx, fabs(d[j] * se[j]));
-  ck_assert_msg(mx > 5e-4 && mx < 4e-3, "max |dDG0| per s.e. = %g", mx);
+  if (full) ck_assert_msg(mx > 5e-4 && mx < 4e-3, "max |dDG0| per s.e. = %g", mx);
   /* chi raises Delta Gini under eta0 too */
   ck_assert(db[5] > 0);
   /* the boundary xi* at eta1: more asset rents (chi) or a higher m6 target
@@ -134,7 +141,7 @@ END_TEST
  * moment, so G is block-triangular and the 5 x 5 Lambda without m6 equals
  * the theta..xi by m1..m5 block of the full Lambda. */
 START_TEST(test_drop_m6) {
-  aiineq_model *m = sized_model(20000);
+  aiineq_model *m = small_model(); /* an identity of the block structure: any size */
   const double b[6] = {0.19, 0.89, 0.27, 0.63, 0.10, 0.37};
   aiineq_msm *full = NULL, *sub = NULL;
   AIQ_ASSERT_OK(aiineq_msm_new(&full, m));

@@ -47,9 +47,13 @@ static inline const char *aiq_shared_path(const char *rel) {
  * the same assertions (with tolerances that follow the size, e.g. Monte-Carlo
  * error bands computed from n) and are never skipped.  Anything else than
  * unset, "" or "0" selects the small size. */
-static inline size_t aiq_test_size(size_t full, size_t small) {
+static inline int aiq_test_small(void) {
   const char *s = getenv("AIQ_TEST_SMALL");
-  return (s && *s && !(s[0] == '0' && s[1] == '\0')) ? small : full;
+  return s && *s && !(s[0] == '0' && s[1] == '\0');
+}
+
+static inline size_t aiq_test_size(size_t full, size_t small) {
+  return aiq_test_small() ? small : full;
 }
 
 #endif /* AIQ_TESTUTIL_H */

@@ -27,7 +27,8 @@ static size_t scenario_solve(double *out, size_t cap) {
   aiineq_result *r = NULL;
   size_t n = 0;
   AIQ_FI_CALL(aiineq_model_new(&m), ck_assert_ptr_null(m));
-  AIQ_ASSERT_OK(aiineq_model_set_int(m, "n_workers", 600));
+  /* 240 under AIQ_TEST_SMALL (valgrind): the same allocations, fewer households */
+  AIQ_ASSERT_OK(aiineq_model_set_int(m, "n_workers", (int64_t)aiq_test_size(600, 240)));
   AIQ_ASSERT_OK(aiineq_model_set_int(m, "n_firms", 12));
   AIQ_ASSERT_OK(aiineq_model_set_int(m, "n_quad", 16));
   AIQ_FI_CALL(aiineq_solve(m, &r), {
