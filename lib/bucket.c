@@ -70,46 +70,11 @@ static void key_minmax(const double *a, size_t m, uint64_t *lo, uint64_t *hi) {
   *hi = h;
 }
 
-/* Value bounds of a[0..m) (m > 0): the minimum and maximum (four
- * independent accumulators, twice as fast as one chain).  With nan, a NaN
- * makes the maximum NaN and keeps it so (the checked sort's test: one pass
- * finds every value outside [0, inf)); without NaN both are exact either
- * way.  Inlined with a constant nan: the unchecked passes skip the test. */
-#define VB_MAX(v, h, nan) ((v) > (h) || ((nan) && (v) != (v)) ? (v) : (h))
-static inline void value_bounds_impl(const double *a, size_t m, double *lo, double *hi,
-                                     int nan) {
-  double l[4] = {a[0], a[0], a[0], a[0]}, h[4] = {a[0], a[0], a[0], a[0]};
-  size_t i = 0;
-  for (; i + 4 <= m; i += 4)
-    for (int j = 0; j < 4; j++) {
-      l[j] = a[i + j] < l[j] ? a[i + j] : l[j];
-      h[j] = VB_MAX(a[i + j], h[j], nan);
-    }
-  for (; i < m; i++) {
-    l[0] = a[i] < l[0] ? a[i] : l[0];
-    h[0] = VB_MAX(a[i], h[0], nan);
-  }
-  for (int j = 1; j < 4; j++) {
-    l[0] = l[j] < l[0] ? l[j] : l[0];
-    h[0] = VB_MAX(h[j], h[0], nan);
-  }
-  *lo = l[0];
-  *hi = h[0];
-}
-
-static void value_bounds(const double *a, size_t m, double *lo, double *hi) {
-  value_bounds_impl(a, m, lo, hi, 0);
-}
-
-static void value_bounds_nan(const double *a, size_t m, double *lo, double *hi) {
-  value_bounds_impl(a, m, lo, hi, 1);
-}
-
 /* Key bounds of a[0..m) (m > 0, no NaN): the values' bounds, widened at
  * zero so that both -0.0 and +0.0 are inside whichever zero was found. */
 static void key_bounds(const double *a, size_t m, uint64_t *lo, uint64_t *hi) {
   double l, h;
-  value_bounds(a, m, &l, &h);
+  aiq_par_minmax(a, m, 1, &l, &h);
   *lo = aiq_order_key(l == 0 ? -0.0 : l);
   *hi = aiq_order_key(h == 0 ? 0.0 : h);
 }
@@ -185,24 +150,10 @@ static int bucket_sort(const double *x, size_t n, double *y, int nt, int check) 
 #ifdef _OPENMP
   if (nt > 1 && n >= AIQ_BUCKET_PAR_MIN) T = (size_t)nt;
 #endif
-  /* Value range over fixed chunks (min and max are exact in any order),
-   * which is also the checked sort's test. */
-  size_t nc = aiq_par_nchunks(n);
-  double part[AIQ_PAR_MAXCHUNKS][2];
-#pragma omp parallel for num_threads((int)T) schedule(static) if (T > 1)
-  for (size_t c = 0; c < nc; c++) {
-    size_t lo = aiq_par_lo(n, nc, c);
-    size_t m = aiq_par_lo(n, nc, c + 1) - lo;
-    if (check)
-      value_bounds_nan(x + lo, m, &part[c][0], &part[c][1]);
-    else
-      value_bounds(x + lo, m, &part[c][0], &part[c][1]);
-  }
-  double vmin = part[0][0], vmax = part[0][1];
-  for (size_t c = 1; c < nc; c++) {
-    vmin = part[c][0] < vmin ? part[c][0] : vmin;
-    vmax = VB_MAX(part[c][1], vmax, check);
-  }
+  /* The value range (a NaN makes vmax NaN), which is also the checked
+   * sort's test. */
+  double vmin, vmax;
+  aiq_par_minmax(x, n, (int)T, &vmin, &vmax);
   if (check && !(vmin >= 0 && vmax < INFINITY)) return AIINEQ_ERR_RANGE;
   uint64_t kmin = aiq_order_key(vmin == 0 ? -0.0 : vmin), kmax = aiq_order_key(vmax == 0 ? 0.0 : vmax);
   if (kmin == kmax) { /* one bit pattern (all-zero data may miss this) */

@@ -274,18 +274,20 @@ int aiq_ieq(const char *a, const char *b) {
   return *a == *b;
 }
 
+int aiq_csv_field_is(const char *s, const char *name) {
+  while (is_blank(*s)) s++;
+  size_t n = strlen(s);
+  while (n && is_blank(s[n - 1])) n--;
+  char tmp[128];
+  if (n >= sizeof tmp) return 0;
+  memcpy(tmp, s, n);
+  tmp[n] = '\0';
+  return aiq_ieq(tmp, name);
+}
+
 long aiq_csv_find_column(const aiq_csv *c, const char *name) {
   if (c->nrec == 0) return -1;
-  for (size_t j = 0; j < aiq_csv_nfields(c, 0); j++) {
-    const char *h = aiq_csv_field(c, 0, j);
-    while (is_blank(*h)) h++;
-    size_t n = strlen(h);
-    while (n && is_blank(h[n - 1])) n--;
-    char tmp[128];
-    if (n >= sizeof tmp) continue;
-    memcpy(tmp, h, n);
-    tmp[n] = '\0';
-    if (aiq_ieq(tmp, name)) return (long)j;
-  }
+  for (size_t j = 0; j < aiq_csv_nfields(c, 0); j++)
+    if (aiq_csv_field_is(aiq_csv_field(c, 0, j), name)) return (long)j;
   return -1;
 }

@@ -57,4 +57,8 @@ int aiq_ieq(const char *a, const char *b);
  * around the header ignored) in record 0, or -1. */
 long aiq_csv_find_column(const aiq_csv *c, const char *name);
 
+/* 1 if the field s, without surrounding blanks, equals name ignoring ASCII
+ * case (how headers are matched). */
+int aiq_csv_field_is(const char *s, const char *name);
+
 #endif /* AIQ_CSV_H */

@@ -32,26 +32,9 @@ static int first_bad(const double *x, size_t n) {
   return AIINEQ_OK;
 }
 
-int aiq_gini_plain_nt(const double *x, size_t n, double *gini, int nt) {
-  if (!x || !gini) return AIINEQ_ERR_ARG;
-  int bad = first_bad(x, n); /* before the allocation: bad data is not NOMEM */
-  if (bad) return bad;
-  if (n == 0) return AIINEQ_ERR_DEGENERATE;
-  double *y = aiq_malloc_array(n, sizeof *y);
-  if (!y) return AIINEQ_ERR_NOMEM;
-  int rc = aiq_gini_plain_buf(x, n, gini, nt, y);
-  aiq_free(y);
-  return rc;
-}
-
-int aiq_gini_plain_buf(const double *x, size_t n, double *gini, int nt, double *y) {
-  if (!x || !gini || (n && !y)) return AIINEQ_ERR_ARG;
-  if (n == 0) return AIINEQ_ERR_DEGENERATE;
-  /* The sort's key-range pass checks the data; only bad data pays for the
-   * scan that finds which offence comes first. */
-  int rc = aiq_bucket_sort_checked_nt(x, n, y, nt);
-  if (rc == AIINEQ_ERR_RANGE) return first_bad(x, n);
-  if (rc != AIINEQ_OK) return rc;
+/* The Gini of the ascending values y[0..n) (n > 0). */
+static int gini_of_sorted(const double *y, size_t n, double *gini, int nt) {
+  (void)nt; /* only read by OpenMP */
   /* Neumaier sums of y and of (2i - n - 1) y_(i), i = 1..n, in chunks fixed
    * by n (par.h); the chunk sums are combined in chunk order. */
   size_t nc = aiq_par_nchunks(n);
@@ -88,6 +71,29 @@ int aiq_gini_plain_buf(const double *x, size_t n, double *gini, int nt, double *
   if (!(s > 0)) return AIINEQ_ERR_DEGENERATE;
   *gini = t / (nn * s);
   return AIINEQ_OK;
+}
+
+int aiq_gini_plain_nt(const double *x, size_t n, double *gini, int nt) {
+  if (!x || !gini) return AIINEQ_ERR_ARG;
+  int bad = first_bad(x, n); /* before the allocation: bad data is not NOMEM */
+  if (bad) return bad;
+  if (n == 0) return AIINEQ_ERR_DEGENERATE;
+  double *y = aiq_malloc_array(n, sizeof *y);
+  if (!y) return AIINEQ_ERR_NOMEM;
+  int rc = aiq_bucket_sort_nt(x, n, y, nt); /* checked already */
+  if (rc == AIINEQ_OK) rc = gini_of_sorted(y, n, gini, nt);
+  aiq_free(y);
+  return rc;
+}
+
+int aiq_gini_plain_buf(const double *x, size_t n, double *gini, int nt, double *y) {
+  if (!x || !gini || (n && !y)) return AIINEQ_ERR_ARG;
+  if (n == 0) return AIINEQ_ERR_DEGENERATE;
+  /* The sort's range pass checks the data; only bad data pays for the
+   * scan that finds which offence comes first. */
+  int rc = aiq_bucket_sort_checked_nt(x, n, y, nt);
+  if (rc == AIINEQ_ERR_RANGE) return first_bad(x, n);
+  return rc == AIINEQ_OK ? gini_of_sorted(y, n, gini, nt) : rc;
 }
 
 int aiq_gini_plain(const double *x, size_t n, double *gini) {

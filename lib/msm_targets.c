@@ -97,18 +97,6 @@ static int read_number(targets_ctx *x, size_t r, size_t j, const char *what, dou
                   line, col, what, p);
 }
 
-/* s without surrounding blanks equals name, ignoring ASCII case. */
-static int header_is(const char *s, const char *name) {
-  char tmp[16];
-  while (is_blank(*s)) s++;
-  size_t n = strlen(s);
-  while (n && is_blank(s[n - 1])) n--;
-  if (n >= sizeof tmp) return 0;
-  memcpy(tmp, s, n);
-  tmp[n] = '\0';
-  return aiq_ieq(tmp, name);
-}
-
 /* Header record h: each of the three columns present exactly once. */
 static int read_header(targets_ctx *x, size_t h) {
   const aiq_csv *c = x->c;
@@ -116,7 +104,7 @@ static int read_header(targets_ctx *x, size_t h) {
   for (int k = 0; k < 3; k++) {
     x->col[k] = -1;
     for (size_t j = 0; j < nf; j++) {
-      if (!header_is(aiq_csv_field(c, h, j), col_names[k])) continue;
+      if (!aiq_csv_field_is(aiq_csv_field(c, h, j), col_names[k])) continue;
       if (x->col[k] >= 0)
         return aiq_fail(x->e->err, AIINEQ_ERR_FORMAT,
                         "line %zu, column %zu: the header names '%s' twice", field_line(c, h, j),

@@ -61,4 +61,10 @@ int aiq_par_threads(const aiineq_model *m);
 /* Sum of x[0..n) in fixed chunks (see above) with up to nt threads. */
 double aiq_par_sum(const double *x, size_t n, int nt);
 
+/* Smallest and largest value of x[0..n) (n > 0) in fixed chunks with up to
+ * nt threads (exact in any order).  The maximum keeps any NaN it meets, so
+ * *hi is NaN when some value is (one pass tells whether all values lie in
+ * a range); without NaN both bounds are exact.  The sorts' range pass. */
+void aiq_par_minmax(const double *x, size_t n, int nt, double *lo, double *hi);
+
 #endif /* AIQ_PAR_H */

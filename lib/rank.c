@@ -35,46 +35,6 @@
 /* Below this many values threads cost more than they save. */
 #define AIQ_RANK_PAR_MIN 65536
 
-/* Smallest and largest value of s[lo..hi) (hi > lo), by four independent
- * min/max accumulators of doubles (vectorised: three times as fast as
- * comparing keys, whose signed-to-unsigned flip the compiler cannot). */
-static void value_range(const double *s, size_t lo, size_t hi, double *vmin, double *vmax) {
-  double l[4] = {s[lo], s[lo], s[lo], s[lo]}, h[4] = {s[lo], s[lo], s[lo], s[lo]};
-  size_t i = lo;
-  for (; i + 4 <= hi; i += 4)
-    for (int j = 0; j < 4; j++) {
-      l[j] = s[i + j] < l[j] ? s[i + j] : l[j];
-      h[j] = s[i + j] > h[j] ? s[i + j] : h[j];
-    }
-  for (; i < hi; i++) {
-    l[0] = s[i] < l[0] ? s[i] : l[0];
-    h[0] = s[i] > h[0] ? s[i] : h[0];
-  }
-  for (int j = 1; j < 4; j++) {
-    l[0] = l[j] < l[0] ? l[j] : l[0];
-    h[0] = h[j] > h[0] ? h[j] : h[0];
-  }
-  *vmin = l[0];
-  *vmax = h[0];
-}
-
-/* Smallest and largest value of s, in the fixed chunks of par.h. */
-static void value_range_nt(const double *s, size_t n, size_t T, double *vmin, double *vmax) {
-  (void)T; /* only read by OpenMP */
-  size_t nc = aiq_par_nchunks(n);
-  double part[AIQ_PAR_MAXCHUNKS][2];
-#pragma omp parallel for num_threads((int)T) schedule(static) if (T > 1)
-  for (size_t c = 0; c < nc; c++)
-    value_range(s, aiq_par_lo(n, nc, c), aiq_par_lo(n, nc, c + 1), &part[c][0], &part[c][1]);
-  double lo = part[0][0], hi = part[0][1];
-  for (size_t c = 1; c < nc; c++) {
-    lo = part[c][0] < lo ? part[c][0] : lo;
-    hi = part[c][1] > hi ? part[c][1] : hi;
-  }
-  *vmin = lo;
-  *vmax = hi;
-}
-
 /* Weakly monotone bucket map of folded values: linear in the value when
  * the range allows it (t = (v half - lo) scale: subtraction, product and
  * truncation all round monotonically), else the key shifted (any range,
@@ -227,7 +187,7 @@ int aiq_rank_blocks(const double *s, size_t n, size_t J, int32_t *block, int nt)
   if (n == 0) return AIINEQ_OK;
   if (!s || !block || J == 0 || J > n || J > (size_t)INT32_MAX) return AIINEQ_ERR_ARG;
   double vmin, vmax;
-  value_range_nt(s, n, rank_threads(n, nt), &vmin, &vmax);
+  aiq_par_minmax(s, n, (int)rank_threads(n, nt), &vmin, &vmax);
   return aiq_rank_blocks_range(s, n, J, block, nt, vmin, vmax);
 }
 

@@ -4,6 +4,7 @@
  * give the same bytes for 1, 2, 3 and 7 threads; the thread setting itself.
  */
 #include <stdint.h>
+#include <math.h>
 #include <string.h>
 
 #include "ineq_internal.h"
@@ -102,6 +103,38 @@ START_TEST(test_par_sum_chunks) {
   double s1 = aiq_par_sum(x, n, 1), s3 = aiq_par_sum(x, n, 3);
   ck_assert(memcmp(&s1, &s3, sizeof s1) == 0);
   AIQ_ASSERT_NEAR(s1, (double)ref, 1e-12);
+  free(x);
+}
+END_TEST
+
+START_TEST(test_par_minmax) {
+  /* exact bounds wherever they sit (first, last, inside a chunk and in each
+   * of the four accumulators' lanes), for 1, 2 and 3 threads; a NaN anywhere
+   * makes the maximum NaN */
+  size_t n = 3 * AIQ_PAR_GRAIN + 17;
+  double *x = malloc(n * sizeof *x);
+  ck_assert_ptr_nonnull(x);
+  const size_t where[] = {0, 1, 2, 3, 5, AIQ_PAR_GRAIN, 2 * AIQ_PAR_GRAIN + 7, n - 2, n - 1};
+  for (size_t a = 0; a < sizeof where / sizeof *where; a++) {
+    for (size_t i = 0; i < n; i++) x[i] = sin((double)i);
+    size_t lo_at = where[a], hi_at = where[(a + 4) % (sizeof where / sizeof *where)];
+    x[lo_at] = -2.5;
+    x[hi_at] = 7.25;
+    for (int nt = 1; nt <= 3; nt++) {
+      double lo = 0, hi = 0;
+      aiq_par_minmax(x, n, nt, &lo, &hi);
+      ck_assert(lo == -2.5 && hi == 7.25);
+    }
+    x[where[(a + 2) % (sizeof where / sizeof *where)]] = NAN;
+    for (int nt = 1; nt <= 3; nt++) {
+      double lo = 0, hi = 0;
+      aiq_par_minmax(x, n, nt, &lo, &hi);
+      ck_assert(isnan(hi));
+    }
+  }
+  double one = -0.5, lo = 0, hi = 0;
+  aiq_par_minmax(&one, 1, 1, &lo, &hi);
+  ck_assert(lo == -0.5 && hi == -0.5);
   free(x);
 }
 END_TEST
@@ -245,6 +278,7 @@ Suite *aiq_suite_parallel(void) {
   tcase_set_timeout(tc, 60);
   tcase_add_test(tc, test_thread_setting);
   tcase_add_test(tc, test_par_sum_chunks);
+  tcase_add_test(tc, test_par_minmax);
   tcase_add_test(tc, test_sorts_thread_independent);
   tcase_add_test(tc, test_gini_thread_independent);
   tcase_add_test(tc, test_solve_thread_independent);
