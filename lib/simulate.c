@@ -5,12 +5,9 @@
  * Draws.  Every draw is a pure function of (seed, stream, index, block, lane)
  * through the Philox generator of rng.h (key = (seed, stream), counter =
  * (index, block)); normals are PhiInv of uniforms (AS241), so a draw never
- * depends on another one:
- *   households (stream AIQ_STREAM_HOUSEHOLDS, index i = 0..N-1)
- *     block 0: lane 0 u_a, lane 1 u_e, lane 2 u_k, lane 3 eps_z = PhiInv(u)
- *     block 1: lane 0 eps_s = PhiInv(u), lane 1 eps_o = PhiInv(u)
- *   firms (stream AIQ_STREAM_FIRMS, index j = 0..J-1)
- *     block 0: lane 0 zeta_j = PhiInv(u)
+ * depends on another one.  The households' six uniforms come from draws.h
+ * (which words feed which draw is documented there); the firms' zeta_j is
+ * lane 0 of block 0 of index j in stream AIQ_STREAM_FIRMS.
  * Both economies read the same draws, so they differ only through the
  * equilibrium.
  *
@@ -49,12 +46,13 @@
  * Ginis, which use it as their sorted copy (one allocation and one round of
  * page faults instead of five), so the peak allocation is about 96 bytes
  * per household (80 + 8 + 8, during a Gini, plus a bucket's scratch).
- * Each thread has a block scratch of (2K + 17) * block_size(K) doubles
- * (54 KiB at K = 5, at most about 0.5 MiB at any K).
+ * Each thread has a block scratch of (2K + 9) * block_size(K) doubles
+ * (38 KiB at K = 5, at most about 0.5 MiB at any K).
  */
 #include <math.h>
 #include <string.h>
 
+#include "draws.h"
 #include "ineq_internal.h"
 #include "lapack.h"
 #include "numerics.h"
@@ -192,12 +190,13 @@ static size_t block_size(size_t K) {
 }
 
 /* Doubles of one thread's block scratch: 2K * B logits, the block's
- * uniforms (8 B), its four normals (4 B) and five more arrays of B,
+ * six uniforms (AIQ_NDRAWS B, four of them turned into normals in place)
+ * and three more arrays of B,
  * rounded up to whole 64-byte cache lines plus one line of padding, so
  * that no two threads ever write the same cache line (false sharing made
  * two threads slower than one). */
 static size_t scratch_stride(size_t K) {
-  size_t n = (2 * K + 17) * block_size(K);
+  size_t n = (2 * K + AIQ_NDRAWS + 3) * block_size(K);
   return ((n + 7) / 8 + 1) * 8;
 }
 
@@ -312,28 +311,18 @@ static void draw_households(const aiineq_model *m, aiineq_result *r, const econ_
 #pragma omp parallel num_threads(nt) if (nt > 1 && N > AIQ_PAR_GRAIN)
   {
     double *w = scratch + (size_t)thread_id() * scratch_stride(K);
-    double *u0 = w + 2 * K * B, *u1 = u0 + 4 * B, *nrm = u1 + 4 * B, *u_e = nrm + 4 * B,
-           *u_k = u_e + B, *mx0 = u_k + B, *mx1 = mx0 + B, *t = mx1 + B;
+    double *u = w + 2 * K * B, *mx0 = u + AIQ_NDRAWS * B, *mx1 = mx0 + B, *t = mx1 + B;
 #pragma omp for schedule(static)
     for (size_t b = 0; b < nblk; b++) {
       size_t i0 = b * B, nb = N - i0 < B ? N - i0 : B;
-      double *a = r->ability + i0, *ez = nrm + nb;
-      aiq_rng_uniform4_n(seed, AIQ_STREAM_HOUSEHOLDS, i0, 0, nb, u0);
-      aiq_rng_uniform4_n(seed, AIQ_STREAM_HOUSEHOLDS, i0, 1, nb, u1);
-      /* the four normals' uniforms side by side, then one batch of PhiInv */
-      for (size_t i = 0; i < nb; i++) {
-        nrm[i] = u0[4 * i];
-        nrm[nb + i] = u0[4 * i + 3];
-        nrm[2 * nb + i] = u1[4 * i];
-        nrm[3 * nb + i] = u1[4 * i + 1];
-        u_e[i] = u0[4 * i + 1];
-        u_k[i] = u0[4 * i + 2];
-      }
-      aiq_norm_ppf_n(nrm, nrm, 4 * nb);
+      double *a = r->ability + i0, *nrm = u, *ez = u + AIQ_DRAW_Z * nb;
+      const double *u_e = u + AIQ_DRAW_E * nb, *u_k = u + AIQ_DRAW_K * nb;
+      aiq_household_uniforms(seed, i0, nb, u);
+      aiq_norm_ppf_n(nrm, nrm, 4 * nb); /* rows A, Z, S, O become normals */
       for (size_t i = 0; i < nb; i++) {
         a[i] = sa * nrm[i];
-        eps_s[i0 + i] = nrm[2 * nb + i];
-        eps_o[i0 + i] = nrm[3 * nb + i];
+        eps_s[i0 + i] = nrm[AIQ_DRAW_S * nb + i];
+        eps_o[i0 + i] = nrm[AIQ_DRAW_O * nb + i];
       }
       for (int s = 0; s < 2; s++) {
         const econ_in *ei = &in[s];
