@@ -84,25 +84,37 @@ double aiq_norm_ppf(double p) {
  *    vector tail does not cover (0, 1, NaN, out of range, r > 5 i.e.
  *    p < 1.4e-11).
  * Each vectorised pass performs the scalar code's operations in the same
- * order; SSE2/AVX2/NEON lanes round like scalar instructions, and the build
- * has -ffp-contract=off, so no multiply-add is fused in either.  Chunks keep
- * the scratch lists on the stack and p in L1 between the passes. */
+ * order; SSE2/AVX2/AVX-512/NEON lanes round like scalar instructions, and
+ * the build has -ffp-contract=off, so no multiply-add is fused in either.
+ * Chunks keep the scratch lists on the stack and p in L1 between the
+ * passes. */
 enum { PPF_CHUNK = 256 };
 
-__attribute__((always_inline)) static inline void ppf_n(const double *p, double *x, size_t n) {
+/* Pass 1 as plain C: appends p[j] and j for every j < m outside the central
+ * region (|p - 0.5| <= 0.425 false, NaN included) to tail_p, tail_i, in
+ * order; returns how many. */
+static inline size_t tail_list(const double *pc, size_t m, double *tail_p, unsigned *tail_i) {
+  size_t k = 0;
+  for (size_t j = 0; j < m; j++) {
+    double pj = pc[j];
+    tail_p[k] = pj;
+    tail_i[k] = (unsigned)j;
+    k += !(fabs(pj - 0.5) <= 0.425);
+  }
+  return k;
+}
+
+__attribute__((always_inline)) static inline void ppf_n(size_t (*list)(const double *, size_t,
+                                                                      double *, unsigned *),
+                                                        const double *p, double *x, size_t n) {
   double tail_p[PPF_CHUNK], tail_v[PPF_CHUNK], tail_r[PPF_CHUNK];
   unsigned tail_i[PPF_CHUNK];
   for (size_t i0 = 0; i0 < n; i0 += PPF_CHUNK) {
-    size_t m = n - i0 < PPF_CHUNK ? n - i0 : PPF_CHUNK, k = 0;
+    size_t m = n - i0 < PPF_CHUNK ? n - i0 : PPF_CHUNK;
     const double *pc = p + i0;
     double *xc = x + i0;
     /* 1, before pass 2 may overwrite p (x == p) */
-    for (size_t j = 0; j < m; j++) {
-      double pj = pc[j];
-      tail_p[k] = pj;
-      tail_i[k] = (unsigned)j;
-      k += !(fabs(pj - 0.5) <= 0.425);
-    }
+    size_t k = list(pc, m, tail_p, tail_i);
     /* 2 */
 #pragma omp simd
     for (size_t j = 0; j < m; j++) {
@@ -131,25 +143,86 @@ __attribute__((always_inline)) static inline void ppf_n(const double *p, double 
     }
   }
 }
-/* The same code compiled twice on x86-64: for the baseline (SSE2, two lanes)
- * and for AVX2 (four lanes; AVX2 does not imply FMA, and contraction is off
- * anyway), chosen at run time.  Elsewhere one build for the target. */
-void aiq_norm_ppf_n_base(const double *p, double *x, size_t n) { ppf_n(p, x, n); }
+
+/* The same code compiled three times on x86-64: for the baseline (SSE2, two
+ * lanes), AVX2 (four lanes; AVX2 does not imply FMA, and contraction is off
+ * anyway) and AVX-512F (eight lanes, and pass 1 by compressing stores),
+ * chosen at run time by CPUID (under valgrind, which hides AVX-512, the
+ * AVX2 build runs: the same bits).  Elsewhere one build for the target. */
+static void ppf_n_base(const double *p, double *x, size_t n) { ppf_n(tail_list, p, x, n); }
 
 #if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+
 __attribute__((target("avx2"))) static void ppf_n_avx2(const double *p, double *x, size_t n) {
-  ppf_n(p, x, n);
+  ppf_n(tail_list, p, x, n);
+}
+
+/* tail_list eight elements at a time: the outside lanes' p and indices are
+ * compressed to the front of a vector, and all eight lanes are stored at
+ * the list's end (k + 8 <= j + 8 <= m: within the lists); the same list. */
+__attribute__((target("avx512f"))) static inline size_t
+tail_list_avx512(const double *pc, size_t m, double *tail_p, unsigned *tail_i) {
+  const __m512d half = _mm512_set1_pd(0.5), bound = _mm512_set1_pd(0.425);
+  const __m512i eight = _mm512_set1_epi32(8);
+  __m512i idx = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 0, 0, 0, 0, 0, 0, 0, 0);
+  size_t k = 0, j = 0;
+  for (; j + 8 <= m; j += 8) {
+    __m512d pj = _mm512_loadu_pd(pc + j);
+    __m512d d = _mm512_abs_pd(_mm512_sub_pd(pj, half));
+    /* not (d <= 0.425): "not less-equal", true for NaN as in tail_list */
+    __mmask8 out = _mm512_cmp_pd_mask(d, bound, _CMP_NLE_UQ);
+    _mm512_storeu_pd(tail_p + k, _mm512_maskz_compress_pd(out, pj));
+    _mm256_storeu_si256((__m256i *)(tail_i + k),
+                        _mm512_castsi512_si256(_mm512_maskz_compress_epi32(out, idx)));
+    idx = _mm512_add_epi32(idx, eight);
+    k += (size_t)__builtin_popcount(out);
+  }
+  for (; j < m; j++) { /* the last m % 8 as tail_list */
+    double pj = pc[j];
+    tail_p[k] = pj;
+    tail_i[k] = (unsigned)j;
+    k += !(fabs(pj - 0.5) <= 0.425);
+  }
+  return k;
+}
+
+__attribute__((target("avx512f"))) static void ppf_n_avx512(const double *p, double *x,
+                                                             size_t n) {
+  ppf_n(tail_list_avx512, p, x, n);
+}
+#endif
+
+int aiq_norm_ppf_n_build(aiq_ppf_build build, const double *p, double *x, size_t n) {
+  switch (build) {
+    case AIQ_PPF_BASE: ppf_n_base(p, x, n); return 1;
+#if defined(__x86_64__) && defined(__GNUC__)
+    case AIQ_PPF_AVX2:
+      if (!__builtin_cpu_supports("avx2")) return 0;
+      ppf_n_avx2(p, x, n);
+      return 1;
+    case AIQ_PPF_AVX512:
+      if (!__builtin_cpu_supports("avx512f")) return 0;
+      ppf_n_avx512(p, x, n);
+      return 1;
+#endif
+    default: return 0;
+  }
 }
 
 void aiq_norm_ppf_n(const double *p, double *x, size_t n) {
-  if (__builtin_cpu_supports("avx2"))
+#if defined(__x86_64__) && defined(__GNUC__)
+  if (__builtin_cpu_supports("avx512f")) {
+    ppf_n_avx512(p, x, n);
+    return;
+  }
+  if (__builtin_cpu_supports("avx2")) {
     ppf_n_avx2(p, x, n);
-  else
-    ppf_n(p, x, n);
-}
-#else
-void aiq_norm_ppf_n(const double *p, double *x, size_t n) { ppf_n(p, x, n); }
+    return;
+  }
 #endif
+  ppf_n_base(p, x, n);
+}
 
 double aiq_norm_cdf(double x) { return 0.5 * erfc(-x * 0.70710678118654752440); }
 

@@ -84,18 +84,24 @@ static size_t ppf_inputs(double *p, size_t cap) {
   return n;
 }
 
-/* Both the dispatched variant (AVX2 where the machine has it) and the
- * baseline build, out of place and in place. */
+/* The dispatched variant (the widest build the machine has) and every
+ * build it can run, out of place and in place. */
 static void check_ppf_n(const double *p, size_t n) {
   double *x = malloc((n + 1) * sizeof *x), *y = malloc((n + 1) * sizeof *y);
   ck_assert(x && y);
-  for (int variant = 0; variant < 2; variant++) {
-    void (*f)(const double *, double *, size_t) = variant ? aiq_norm_ppf_n_base : aiq_norm_ppf_n;
+  for (int variant = -1; variant < AIQ_PPF_NBUILDS; variant++) {
     x[n] = -7.0;
-    f(p, x, n);
-    ck_assert(x[n] == -7.0); /* nothing written past n */
     memcpy(y, p, n * sizeof *y);
-    f(y, y, n); /* in place */
+    if (variant < 0) {
+      aiq_norm_ppf_n(p, x, n);
+      aiq_norm_ppf_n(y, y, n); /* in place */
+    } else if (!aiq_norm_ppf_n_build((aiq_ppf_build)variant, p, x, n)) {
+      ck_assert(variant != AIQ_PPF_BASE); /* the baseline build always runs */
+      continue;
+    } else {
+      ck_assert(aiq_norm_ppf_n_build((aiq_ppf_build)variant, y, y, n)); /* in place */
+    }
+    ck_assert(x[n] == -7.0); /* nothing written past n */
     for (size_t i = 0; i < n; i++) {
       double want = aiq_norm_ppf(p[i]);
       ck_assert_msg(memcmp(&want, x + i, sizeof want) == 0 && memcmp(&want, y + i, sizeof want) == 0,
