@@ -176,6 +176,11 @@ typedef struct econ_in {
 
 #if defined(__GNUC__)
 #define AIQ_ALWAYS_INLINE __attribute__((always_inline))
+/* Eight doubles (and their comparison masks) as one GCC vector, at any
+ * 8-byte alignment: lowered to whatever registers the build's ISA has. */
+typedef double aiq_v8d __attribute__((vector_size(64), aligned(8)));
+typedef long long aiq_v8l __attribute__((vector_size(64), aligned(8)));
+typedef int32_t aiq_v8i __attribute__((vector_size(32), aligned(4)));
 #else
 #define AIQ_ALWAYS_INLINE
 #endif
@@ -239,16 +244,32 @@ AIQ_ALWAYS_INLINE static inline void choose_block_body(
    * up to 512 KiB, in L2); then option by option, while its nb values are
    * in L1, the logit again (the same operations, the same bits) minus the
    * maximum, the exponential and the cumulative sum: w is written once. */
-  AIQ_SIMD
-  for (size_t i = 0; i < nb; i++) mx0[i] = mx1[i] = -INFINITY;
-  for (size_t k = 0; k < K; k++) {
-    double al0 = al[2 * k], bt0 = bt[2 * k], al1 = al[2 * k + 1], bt1 = bt[2 * k + 1];
-    AIQ_SIMD
-    for (size_t i = 0; i < nb; i++) {
-      double z0 = al0 + bt0 * a[i], z1 = al1 + bt1 * a[i];
-      mx0[i] = z0 > mx0[i] ? z0 : mx0[i];
-      mx1[i] = z1 > mx1[i] ? z1 : mx1[i];
+  size_t i0 = 0;
+#if defined(__GNUC__)
+  /* Eight households at a time with the running maxima in registers (the
+   * compiler does not vectorise the loop over households around the loop
+   * over tasks): the same comparisons in the same order, k = 0, 1, ... */
+  for (; i0 + 8 <= nb; i0 += 8) {
+    aiq_v8d ai = *(const aiq_v8d *)(a + i0), m0 = (aiq_v8d){0} - INFINITY, m1 = m0;
+    for (size_t k = 0; k < K; k++) {
+      aiq_v8d z0 = al[2 * k] + bt[2 * k] * ai, z1 = al[2 * k + 1] + bt[2 * k + 1] * ai;
+      aiq_v8l g0 = z0 > m0, g1 = z1 > m1; /* z > m ? z : m, lane by lane */
+      m0 = (aiq_v8d)(((aiq_v8l)z0 & g0) | ((aiq_v8l)m0 & ~g0));
+      m1 = (aiq_v8d)(((aiq_v8l)z1 & g1) | ((aiq_v8l)m1 & ~g1));
     }
+    *(aiq_v8d *)(mx0 + i0) = m0;
+    *(aiq_v8d *)(mx1 + i0) = m1;
+  }
+#endif
+  for (size_t i = i0; i < nb; i++) {
+    double m0 = -INFINITY, m1 = -INFINITY;
+    for (size_t k = 0; k < K; k++) {
+      double z0 = al[2 * k] + bt[2 * k] * a[i], z1 = al[2 * k + 1] + bt[2 * k + 1] * a[i];
+      m0 = z0 > m0 ? z0 : m0;
+      m1 = z1 > m1 ? z1 : m1;
+    }
+    mx0[i] = m0;
+    mx1[i] = m1;
   }
   for (size_t c = 0; c < 2 * K; c++) {
     double *restrict wc = w + c * nb;
@@ -281,8 +302,37 @@ AIQ_ALWAYS_INLINE static inline void choose_block_body(
   /* log b = log p_k + mu_c + r_c (z - mu_c), z = q_k(a, e) + sigma_z eps_z */
   const double *restrict tc = in->tech->c, *restrict td = in->tech->d, *restrict lp = in->log_p;
   const double *restrict mu = in->eq->mu, *restrict rc = in->eq->r;
+  i0 = 0;
+#if defined(__GNUC__) && !defined(__clang__)
+  if (K <= 8) {
+    /* Up to eight tasks: the per-task and per-cell tables in registers,
+     * looked up by lane-wise shuffles (vpermpd, vpermt2pd) instead of five
+     * gathers; the same values, the same operations. */
+    aiq_v8d TC = {0}, TD = {0}, LP = {0}, MU[2] = {{0}, {0}}, RC[2] = {{0}, {0}};
+    for (size_t k = 0; k < K; k++) {
+      TC[k] = tc[k];
+      TD[k] = td[k];
+      LP[k] = lp[k];
+      for (size_t e = 0; e < 2; e++) {
+        MU[(2 * k + e) / 8][(2 * k + e) % 8] = mu[2 * k + e];
+        RC[(2 * k + e) / 8][(2 * k + e) % 8] = rc[2 * k + e];
+      }
+    }
+    for (; i0 + 8 <= nb; i0 += 8) {
+      aiq_v8i ei = *(const aiq_v8i *)(e_out + i0);
+      aiq_v8l kk = __builtin_convertvector(*(const aiq_v8i *)(k_out + i0), aiq_v8l);
+      aiq_v8l cc = 2 * kk + __builtin_convertvector(ei, aiq_v8l);
+      aiq_v8d ed = __builtin_convertvector(ei, aiq_v8d);
+      aiq_v8d muc = __builtin_shuffle(MU[0], MU[1], cc), rcc = __builtin_shuffle(RC[0], RC[1], cc);
+      aiq_v8d q = __builtin_shuffle(TC, kk) * (*(const aiq_v8d *)(a + i0) + be * ed) +
+                  __builtin_shuffle(TD, kk);
+      aiq_v8d z = q + sz * *(const aiq_v8d *)(ez + i0);
+      *(aiq_v8d *)(lb + i0) = __builtin_shuffle(LP, kk) + muc + rcc * (z - muc);
+    }
+  }
+#endif
   AIQ_SIMD
-  for (size_t i = 0; i < nb; i++) {
+  for (size_t i = i0; i < nb; i++) {
     size_t k = (size_t)k_out[i], c = 2 * k + (size_t)e_out[i];
     double q = tc[k] * (a[i] + be * e_out[i]) + td[k];
     double z = q + sz * ez[i];
