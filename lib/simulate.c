@@ -246,30 +246,35 @@ AIQ_ALWAYS_INLINE static inline void choose_block_body(
    * maximum, the exponential and the cumulative sum: w is written once. */
   size_t i0 = 0;
 #if defined(__GNUC__)
-  /* Eight households at a time with the running maxima in registers (the
-   * compiler does not vectorise the loop over households around the loop
-   * over tasks): the same comparisons in the same order, k = 0, 1, ... */
-  for (; i0 + 8 <= nb; i0 += 8) {
-    aiq_v8d ai = *(const aiq_v8d *)(a + i0), m0 = (aiq_v8d){0} - INFINITY, m1 = m0;
-    for (size_t k = 0; k < K; k++) {
-      aiq_v8d z0 = al[2 * k] + bt[2 * k] * ai, z1 = al[2 * k + 1] + bt[2 * k + 1] * ai;
-      aiq_v8l g0 = z0 > m0, g1 = z1 > m1; /* z > m ? z : m, lane by lane */
-      m0 = (aiq_v8d)(((aiq_v8l)z0 & g0) | ((aiq_v8l)m0 & ~g0));
-      m1 = (aiq_v8d)(((aiq_v8l)z1 & g1) | ((aiq_v8l)m1 & ~g1));
+  /* Up to AIQ_TASK_COUNT_MAX tasks, eight households at a time with the
+   * running maxima in registers (the compiler does not vectorise the loop
+   * over households around the loop over tasks): the same comparisons in
+   * the same order, k = 0, 1, ...  With more tasks each vector's chain of
+   * K dependent comparisons is too long to overlap with the next vector's,
+   * and the loops over households below (maxima in L1) are faster. */
+  if (K <= AIQ_TASK_COUNT_MAX)
+    for (; i0 + 8 <= nb; i0 += 8) {
+      aiq_v8d ai = *(const aiq_v8d *)(a + i0), m0 = (aiq_v8d){0} - INFINITY, m1 = m0;
+      for (size_t k = 0; k < K; k++) {
+        aiq_v8d z0 = al[2 * k] + bt[2 * k] * ai, z1 = al[2 * k + 1] + bt[2 * k + 1] * ai;
+        aiq_v8l g0 = z0 > m0, g1 = z1 > m1; /* z > m ? z : m, lane by lane */
+        m0 = (aiq_v8d)(((aiq_v8l)z0 & g0) | ((aiq_v8l)m0 & ~g0));
+        m1 = (aiq_v8d)(((aiq_v8l)z1 & g1) | ((aiq_v8l)m1 & ~g1));
+      }
+      *(aiq_v8d *)(mx0 + i0) = m0;
+      *(aiq_v8d *)(mx1 + i0) = m1;
     }
-    *(aiq_v8d *)(mx0 + i0) = m0;
-    *(aiq_v8d *)(mx1 + i0) = m1;
-  }
 #endif
-  for (size_t i = i0; i < nb; i++) {
-    double m0 = -INFINITY, m1 = -INFINITY;
-    for (size_t k = 0; k < K; k++) {
-      double z0 = al[2 * k] + bt[2 * k] * a[i], z1 = al[2 * k + 1] + bt[2 * k + 1] * a[i];
-      m0 = z0 > m0 ? z0 : m0;
-      m1 = z1 > m1 ? z1 : m1;
+  AIQ_SIMD
+  for (size_t i = i0; i < nb; i++) mx0[i] = mx1[i] = -INFINITY;
+  for (size_t k = 0; k < K; k++) {
+    double al0 = al[2 * k], bt0 = bt[2 * k], al1 = al[2 * k + 1], bt1 = bt[2 * k + 1];
+    AIQ_SIMD
+    for (size_t i = i0; i < nb; i++) {
+      double z0 = al0 + bt0 * a[i], z1 = al1 + bt1 * a[i];
+      mx0[i] = z0 > mx0[i] ? z0 : mx0[i];
+      mx1[i] = z1 > mx1[i] ? z1 : mx1[i];
     }
-    mx0[i] = m0;
-    mx1[i] = m1;
   }
   for (size_t c = 0; c < 2 * K; c++) {
     double *restrict wc = w + c * nb;
