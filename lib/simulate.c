@@ -106,23 +106,51 @@ static inline int thread_id(void) {
 #endif
 }
 
-/* Mean and population standard deviation of x[0..n) (two passes), with the
- * fixed chunking of par.h so the bits do not depend on nt. */
-static void mean_sd(const double *x, size_t n, int nt, double *mean, double *sd) {
-  double mu = aiq_par_sum(x, n, nt) / (double)n;
+/* Means and population standard deviations of three arrays of n values
+ * (two passes over all three), each with the fixed chunking of par.h: per
+ * array the same sums in the same order as one array at a time (the mean
+ * is aiq_par_sum's, then the squared deviations' sum in the same chunks),
+ * so the bits do not depend on nt, and the three independent chains of
+ * additions overlap their latencies. */
+static void mean_sd3(const double *const x[3], size_t n, int nt, double mean[3], double sd[3]) {
+  (void)nt; /* only read by OpenMP */
+  const double *x0 = x[0], *x1 = x[1], *x2 = x[2];
   size_t nc = aiq_par_nchunks(n);
-  double part[AIQ_PAR_MAXCHUNKS];
+  double part[AIQ_PAR_MAXCHUNKS][3];
+  double mu[3] = {0.0, 0.0, 0.0}, ss[3] = {0.0, 0.0, 0.0};
+  for (int pass = 0; pass < 2; pass++) {
+    double m0 = mu[0], m1 = mu[1], m2 = mu[2];
 #pragma omp parallel for num_threads(nt) schedule(static) if (nc > 1 && nt > 1)
-  for (size_t c = 0; c < nc; c++) {
-    double ss = 0.0;
-    for (size_t i = aiq_par_lo(n, nc, c), hi = aiq_par_lo(n, nc, c + 1); i < hi; i++)
-      ss += (x[i] - mu) * (x[i] - mu);
-    part[c] = ss;
+    for (size_t c = 0; c < nc; c++) {
+      double s0 = 0.0, s1 = 0.0, s2 = 0.0;
+      size_t i = aiq_par_lo(n, nc, c), hi = aiq_par_lo(n, nc, c + 1);
+      if (pass == 0)
+        for (; i < hi; i++) {
+          s0 += x0[i];
+          s1 += x1[i];
+          s2 += x2[i];
+        }
+      else
+        for (; i < hi; i++) {
+          s0 += (x0[i] - m0) * (x0[i] - m0);
+          s1 += (x1[i] - m1) * (x1[i] - m1);
+          s2 += (x2[i] - m2) * (x2[i] - m2);
+        }
+      part[c][0] = s0;
+      part[c][1] = s1;
+      part[c][2] = s2;
+    }
+    double *out = pass == 0 ? mu : ss;
+    for (int a = 0; a < 3; a++) {
+      double t = 0.0;
+      for (size_t c = 0; c < nc; c++) t += part[c][a];
+      out[a] = pass == 0 ? t / (double)n : t;
+    }
   }
-  double ss = 0.0;
-  for (size_t c = 0; c < nc; c++) ss += part[c];
-  *mean = mu;
-  *sd = sqrt(ss / (double)n);
+  for (int a = 0; a < 3; a++) {
+    mean[a] = mu[a];
+    sd[a] = sqrt(ss[a] / (double)n);
+  }
 }
 
 /* Firms: productivity Phi_j and complementary assets K_j (same in both
@@ -347,73 +375,83 @@ static void draw_households(const aiineq_model *m, aiineq_result *r, const econ_
  * blocks only keep the arguments in L1 between the two passes). */
 #define EXP_BLOCK 1024
 
-/* Unnormalised ownership shares exp(.) in place of eps_o; returns their
- * total (aiq_par_sum's chunks and order, summed as each chunk is
- * exponentiated).  The pre economy's income pass divides by it. */
-static double ownership(const aiineq_model *m, aiineq_result *r, double *own, int nt) {
+/* Ownership and the sorting indices of both economies, in one pass over
+ * the households after the moments of ability and of both economies' log
+ * base wages (mean_sd3):
+ *  - the unnormalised ownership shares exp(.) in place of eps_o, and their
+ *    total (aiq_par_sum's chunks and order, summed as each chunk is
+ *    exponentiated); the pre economy's income pass divides by it;
+ *  - per economy the sorting index rho std(log b) + rc eps_s into income
+ *    (the pre economy's overwrites eps_s) and its smallest and largest
+ *    value range[s] (for the block ranks: no range pass). */
+static double ownership(const aiineq_model *m, aiineq_result *r, double *own, int nt,
+                        double range[2][2]) {
   size_t N = r->N;
-  double ma, sda;
-  mean_sd(r->ability, N, nt, &ma, &sda);
+  const double *ab = r->ability;
+  double *eps_s = r->sim[AIINEQ_PRE].income; /* becomes the pre index */
+  double *idx1 = r->sim[AIINEQ_POST].income;
+  const double *lb0 = r->sim[AIINEQ_PRE].wage, *lb1 = r->sim[AIINEQ_POST].wage; /* log b */
+  const double *const x[3] = {ab, lb0, lb1};
+  double mean[3], sd[3];
+  mean_sd3(x, N, nt, mean, sd);
+  double ma = mean[0], sda = sd[0], mb0 = mean[1], sdb0 = sd[1], mb1 = mean[2], sdb1 = sd[2];
   double top10 = aiq_par(m, TOP10), rho = aiq_par(m, RHO_OWN);
   double sigma_o = aiq_norm_ppf(0.9) - aiq_norm_ppf(1.0 - top10);
   double rc = sqrt(1.0 - rho * rho);
+  double rs = aiq_par(m, RHO_SORT), rcs = sqrt(1.0 - rs * rs);
   size_t nc = aiq_par_nchunks(N);
-  double part[AIQ_PAR_MAXCHUNKS];
+  double part[AIQ_PAR_MAXCHUNKS][5];
 #pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1 && N > AIQ_PAR_GRAIN)
   for (size_t c = 0; c < nc; c++) {
-    double sum = 0.0;
+    double sum = 0.0, lo0 = INFINITY, hi0 = -INFINITY, lo1 = INFINITY, hi1 = -INFINITY;
     for (size_t lo = aiq_par_lo(N, nc, c), end = aiq_par_lo(N, nc, c + 1); lo < end;
          lo += EXP_BLOCK) {
       size_t hi = end - lo < EXP_BLOCK ? end : lo + EXP_BLOCK;
       for (size_t i = lo; i < hi; i++) {
-        double za = sda > 0.0 ? (r->ability[i] - ma) / sda : 0.0;
+        double za = sda > 0.0 ? (ab[i] - ma) / sda : 0.0;
         own[i] = sigma_o * (rho * za + rc * own[i]);
       }
       aiq_vexp(own + lo, own + lo, hi - lo);
-      for (size_t i = lo; i < hi; i++) sum += own[i];
+      for (size_t i = lo; i < hi; i++) {
+        sum += own[i];
+        double e = eps_s[i];
+        double sb1 = sdb1 > 0.0 ? (lb1[i] - mb1) / sdb1 : 0.0;
+        double sb0 = sdb0 > 0.0 ? (lb0[i] - mb0) / sdb0 : 0.0;
+        double v1 = rs * sb1 + rcs * e, v0 = rs * sb0 + rcs * e;
+        idx1[i] = v1;
+        eps_s[i] = v0;
+        lo1 = v1 < lo1 ? v1 : lo1;
+        hi1 = v1 > hi1 ? v1 : hi1;
+        lo0 = v0 < lo0 ? v0 : lo0;
+        hi0 = v0 > hi0 ? v0 : hi0;
+      }
     }
-    part[c] = sum;
+    part[c][0] = sum;
+    part[c][1] = lo0;
+    part[c][2] = hi0;
+    part[c][3] = lo1;
+    part[c][4] = hi1;
   }
   double total = 0.0;
-  for (size_t c = 0; c < nc; c++) total += part[c];
+  for (size_t c = 0; c < nc; c++) total += part[c][0];
+  for (int s = 0; s < 2; s++) {
+    double l = part[0][1 + 2 * s], h = part[0][2 + 2 * s];
+    for (size_t c = 1; c < nc; c++) {
+      l = part[c][1 + 2 * s] < l ? part[c][1 + 2 * s] : l;
+      h = part[c][2 + 2 * s] > h ? part[c][2 + 2 * s] : h;
+    }
+    range[s][0] = l;
+    range[s][1] = h;
+  }
   return total;
 }
 
-/* Sorting indices of both economies, then ranks -> firms (equal blocks in
- * productivity order): firm = floor(rank J / N), from aiq_rank_blocks
- * (rank.c), the blocks of the stable argsort without sorting. */
-static int matching(const aiineq_model *m, aiineq_result *r, int nt) {
+/* Ranks -> firms (equal blocks in productivity order): firm = floor(rank
+ * J / N) of the sorting indices (in income, from ownership), from
+ * aiq_rank_blocks_range (rank.c), the blocks of the stable argsort without
+ * sorting. */
+static int matching(aiineq_result *r, int nt, double range[2][2]) {
   size_t N = r->N, J = r->J;
-  double rho = aiq_par(m, RHO_SORT), rc = sqrt(1.0 - rho * rho);
-  double *eps_s = r->sim[AIINEQ_PRE].income;
-  double range[2][2]; /* per economy the index's smallest and largest value */
-  size_t nc = aiq_par_nchunks(N);
-  double part[AIQ_PAR_MAXCHUNKS][2];
-  for (int s = 1; s >= 0; s--) { /* post first: the pre index overwrites eps_s */
-    aiq_sim *sm = &r->sim[s];
-    double mb, sdb;
-    mean_sd(sm->wage, N, nt, &mb, &sdb);
-    /* The index and its range (for the block ranks: no range pass). */
-#pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1 && N > AIQ_PAR_GRAIN)
-    for (size_t c = 0; c < nc; c++) {
-      double lo = INFINITY, hi = -INFINITY;
-      for (size_t i = aiq_par_lo(N, nc, c), e = aiq_par_lo(N, nc, c + 1); i < e; i++) {
-        double std_b = sdb > 0.0 ? (sm->wage[i] - mb) / sdb : 0.0;
-        double v = rho * std_b + rc * eps_s[i];
-        sm->income[i] = v;
-        lo = v < lo ? v : lo;
-        hi = v > hi ? v : hi;
-      }
-      part[c][0] = lo;
-      part[c][1] = hi;
-    }
-    range[s][0] = part[0][0];
-    range[s][1] = part[0][1];
-    for (size_t c = 1; c < nc; c++) {
-      range[s][0] = part[c][0] < range[s][0] ? part[c][0] : range[s][0];
-      range[s][1] = part[c][1] > range[s][1] ? part[c][1] : range[s][1];
-    }
-  }
   for (int s = 0; s < 2; s++) {
     aiq_sim *sm = &r->sim[s];
     sm->firm = aiq_malloc_array(N, sizeof *sm->firm);
@@ -597,8 +635,9 @@ int aiq_simulate(aiineq_model *m, const aiq_tech tech[2], aiineq_result *r) {
   double *gtask = kbuf + 2 * K;
   double *own = r->sim[AIINEQ_POST].capital_income;
   draw_households(m, r, in, scratch, nt);
-  double own_total = ownership(m, r, own, nt);
-  rc = matching(m, r, nt);
+  double range[2][2]; /* per economy the sorting index's smallest and largest value */
+  double own_total = ownership(m, r, own, nt, range);
+  rc = matching(r, nt, range);
   if (rc) {
     rc = aiq_fail(m->err, rc, "out of memory ranking %zu households", N);
     goto done;
