@@ -467,16 +467,42 @@ typedef struct firm_work {
   double *phi, *assets, *va, *cnt, *mlogb, *mlogw, *X, *factor;
 } firm_work;
 
-/* Value added, head count and (pre economy only) log base wage of
- * households lo..hi-1 into their firms, in household order. */
+/* Value added and (pre economy only) log base wage of households
+ * lo..hi-1 into their firms, in household order.  (Head counts need no
+ * scatter: firm_sizes.) */
 static void scatter_va(firm_work *f, const int32_t *firm, const double *vadd,
                        const double *logb, size_t lo, size_t hi, int pre) {
-  for (size_t i = lo; i < hi; i++) {
-    size_t j = (size_t)firm[i];
-    f->va[j] += vadd[i];
-    f->cnt[j] += 1.0;
-    if (pre) f->mlogb[j] += logb[i];
+  double *restrict va = f->va, *restrict mlogb = f->mlogb;
+  if (pre)
+    for (size_t i = lo; i < hi; i++) {
+      size_t j = (size_t)firm[i];
+      va[j] += vadd[i];
+      mlogb[j] += logb[i];
+    }
+  else
+    for (size_t i = lo; i < hi; i++) va[(size_t)firm[i]] += vadd[i];
+}
+
+/* Head counts of the J firms: firm j holds the ranks r with
+ * floor(r J / N) = j, i.e. [ceil(j N / J), ceil((j + 1) N / J)); exact
+ * integers, so the same doubles as adding 1.0 per household. */
+static void firm_sizes(size_t N, size_t J, double *cnt) {
+  uint64_t lo = 0;
+  for (size_t j = 0; j < J; j++) {
+    uint64_t hi = ((uint64_t)(j + 1) * N + J - 1) / J;
+    cnt[j] = (double)(hi - lo);
+    lo = hi;
   }
+}
+
+/* x when keep is 1, +0.0 when it is 0, without a branch (a household's
+ * education is a coin flip to the branch predictor). */
+static inline double keep_if(double x, int keep) {
+  uint64_t b;
+  memcpy(&b, &x, sizeof b);
+  b &= (uint64_t)0 - (uint64_t)keep;
+  memcpy(&x, &b, sizeof x);
+  return x;
 }
 
 /* Output, value added, rent-shared wages, incomes and the statistics of
@@ -501,7 +527,8 @@ static int wages_and_incomes(aiineq_model *m, aiineq_result *r, int s, const eco
    * passes over the households. */
   int fused = nt <= 1 || N <= AIQ_PAR_GRAIN;
   int pre = s == AIINEQ_PRE; /* firm mean log b and log w: only m5 reads them */
-  for (size_t j = 0; j < J; j++) f->va[j] = f->cnt[j] = f->mlogb[j] = f->mlogw[j] = 0.0;
+  for (size_t j = 0; j < J; j++) f->va[j] = f->mlogb[j] = f->mlogw[j] = 0.0;
+  firm_sizes(N, J, f->cnt);
   size_t nblk = (N + EXP_BLOCK - 1) / EXP_BLOCK;
 #pragma omp parallel for num_threads(nt) schedule(static) if (!fused)
   for (size_t b = 0; b < nblk; b++) {
@@ -524,29 +551,38 @@ static int wages_and_incomes(aiineq_model *m, aiineq_result *r, int s, const eco
   if (s == AIINEQ_PRE) r->vbar0 = va_total / (double)N;
   double lvbar0 = log(r->vbar0);
   /* Column 1 of the m5 design holds log v_j; the rent factor is
-   * (v_j / vbar0)^xi, its log xi (log v_j - log vbar0). */
-  double *lv = f->X + J;
+   * (v_j / vbar0)^xi, its log xi (log v_j - log vbar0), kept in column 0
+   * until the regression (a household's log wage adds it to log b). */
+  double *lv = f->X + J, *dlw = f->X;
   for (size_t j = 0; j < J; j++) {
     lv[j] = log(f->va[j] / f->cnt[j]);
-    f->factor[j] = exp(xi * (lv[j] - lvbar0));
+    dlw[j] = xi * (lv[j] - lvbar0);
+    f->factor[j] = exp(dlw[j]);
   }
   /* Log wages by education and by firm (serial, household order), and the
    * wages w_i = b_i factor_j (over log b) with their sum in aiq_par_sum's
-   * chunks and order: fused with one thread, else two passes. */
-  double lw_e[2] = {0.0, 0.0}, n_e[2] = {0.0, 0.0};
-  const double *factor = f->factor;
-  double *wage = sm->wage, *income = sm->income;
-  const double *base = sm->base_wage;
+   * chunks and order: fused with one thread, else two passes.  The sums by
+   * education run in two registers, each adding 0.0 for the households of
+   * the other education (x + 0.0 is x: the sums start at +0.0 and so are
+   * never -0.0), and the head counts are integers: no chain through
+   * memory. */
+  double lw0 = 0.0, lw1 = 0.0;
+  size_t n1 = 0;
+  const double *restrict factor = f->factor;
+  double *wage = sm->wage, *restrict income = sm->income, *restrict mlogw = f->mlogw;
+  const double *restrict base = sm->base_wage;
   size_t nc = aiq_par_nchunks(N);
   double part[AIQ_PAR_MAXCHUNKS];
   for (size_t c = 0; c < nc; c++) {
     double ws = 0.0;
     for (size_t i = aiq_par_lo(N, nc, c), hi = aiq_par_lo(N, nc, c + 1); i < hi; i++) {
       size_t j = (size_t)firm[i];
-      double lw = logb[i] + xi * (lv[j] - lvbar0);
-      lw_e[edu[i]] += lw;
-      n_e[edu[i]] += 1.0;
-      if (pre) f->mlogw[j] += lw;
+      int e = edu[i];
+      double lw = logb[i] + dlw[j];
+      lw0 += keep_if(lw, !e);
+      lw1 += keep_if(lw, e);
+      n1 += (size_t)e;
+      if (pre) mlogw[j] += lw;
       if (fused) {
         wage[i] = base[i] * factor[j]; /* overwrites log b */
         ws += wage[i];
@@ -554,6 +590,7 @@ static int wages_and_incomes(aiineq_model *m, aiineq_result *r, int s, const eco
     }
     part[c] = ws;
   }
+  double lw_e[2] = {lw0, lw1}, n_e[2] = {(double)(N - n1), (double)n1};
   if (!fused) {
 #pragma omp parallel for num_threads(nt) schedule(static)
     for (size_t c = 0; c < nc; c++) {
