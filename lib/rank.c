@@ -74,14 +74,32 @@ static rank_map rank_map_for(uint64_t kmin, uint64_t kmax, size_t nb) {
   return m;
 }
 
-/* A bucket that straddles a block boundary: its first rank, its size and
- * where its members start in the member list. */
+/* A bucket that straddles a block boundary: its first rank, its size,
+ * where its members start in the member list and part 0's cursor there
+ * (the other parts' cursors live in their rows of the counts). */
 typedef struct straddle {
-  size_t rank0, m, pos;
+  size_t rank0, m, pos, cur;
 } straddle;
 
 static inline int32_t block_of(size_t rank, size_t J, size_t n) {
   return (int32_t)((uint64_t)rank * (uint64_t)J / (uint64_t)n);
+}
+
+/* First rank of block j + 1: ceil((j + 1) n / J). */
+static inline size_t block_end(size_t j, size_t J, size_t n) {
+  return (size_t)(((uint64_t)(j + 1) * n + J - 1) / J);
+}
+
+/* Blocks of the ranks rank0, rank0 + 1, ... of the members id[0..m) of a
+ * straddling bucket in rank order: one division, then boundary by
+ * boundary. */
+static void assign_blocks(const size_t *id, const size_t *perm, size_t m, size_t rank0,
+                          size_t J, size_t n, int32_t *block) {
+  size_t jb = (size_t)block_of(rank0, J, n), next = block_end(jb, J, n);
+  for (size_t a = 0; a < m; a++) {
+    while (rank0 + a >= next) next = block_end(++jb, J, n);
+    block[id[perm ? perm[a] : a]] = (int32_t)jb;
+  }
 }
 
 /* Exact blocks of one straddling bucket's members mem[0..m) (listed in
@@ -103,7 +121,7 @@ static int rank_straddle(const double *s, size_t n, size_t J, const straddle *st
       k[j] = kv;
       id[j] = mem[a];
     }
-    for (size_t a = 0; a < m; a++) block[id[a]] = block_of(st->rank0 + a, J, n);
+    assign_blocks(id, NULL, m, st->rank0, J, n, block);
     return AIINEQ_OK;
   }
   double *v = aiq_malloc_array(m, sizeof *v);
@@ -113,62 +131,47 @@ static int rank_straddle(const double *s, size_t n, size_t J, const straddle *st
     for (size_t a = 0; a < m; a++) v[a] = s[mem[a]];
     rc = aiq_argsort_double(v, m, p); /* stable: ties stay in index order */
   }
-  if (rc == AIINEQ_OK)
-    for (size_t a = 0; a < m; a++) block[mem[p[a]]] = block_of(st->rank0 + a, J, n);
+  if (rc == AIINEQ_OK) assign_blocks(mem, p, m, st->rank0, J, n, block);
   aiq_free(v);
   aiq_free(p);
   return rc;
 }
 
-/* The members of the straddling buckets (marked block[i] < 0; tag[b] - J
- * is bucket b's straddle number) and their exact blocks. */
-static int rank_straddlers(const double *s, size_t n, size_t J, int32_t *block,
-                           const rank_map *map, const size_t *tag, straddle *st, size_t ns) {
-  size_t total = 0;
-  for (size_t q = 0; q < ns; q++) {
-    st[q].pos = total;
-    total += st[q].m;
-  }
-  size_t *mem = aiq_malloc_array(total, sizeof *mem);
-  if (!mem) return AIINEQ_ERR_NOMEM;
-  for (size_t i = 0; i < n; i++) /* in index order */
-    if (block[i] < 0) mem[st[tag[rank_bucket(map, s[i] + 0.0)] - J].pos++] = i;
-  int rc = AIINEQ_OK;
-  for (size_t q = 0; q < ns && rc == AIINEQ_OK; q++) {
-    st[q].pos -= st[q].m;
-    rc = rank_straddle(s, n, J, &st[q], mem + st[q].pos, block);
-  }
-  aiq_free(mem);
-  return rc;
-}
-
-/* Bucket counts (T rows) into tags: the block of a bucket whose ranks lie
- * in one block, J + its straddle number otherwise; fills st, returns the
- * number of straddlers.  The block of the running rank advances boundary
- * by boundary (no division per bucket). */
-static size_t tag_buckets(size_t *cnt, size_t nb, size_t T, size_t n, size_t J, straddle *st) {
-  size_t run = 0, jb = 0, ns = 0;
-  size_t next = (size_t)(((uint64_t)n + J - 1) / J); /* first rank of block 1 */
+/* Bucket counts (T rows) into tags (row 0): the block of a bucket whose
+ * ranks lie in one block, J + its straddle number otherwise; fills st
+ * (with each straddler's place in the member list, *total members in
+ * all) and turns the counts of a straddler in rows t > 0 into part t's
+ * cursor in the member list (parts in order: the list is in index order).
+ * Returns the number of straddlers.  The block of the running rank
+ * advances boundary by boundary (no division per bucket); an empty bucket
+ * gets a tag too (never read: no value maps there), which saves a branch
+ * that the empty buckets make unpredictable. */
+static size_t tag_buckets(size_t *cnt, size_t nb, size_t T, size_t n, size_t J, straddle *st,
+                          size_t *total) {
+  size_t run = 0, jb = 0, ns = 0, pos = 0;
+  size_t next = block_end(0, J, n); /* first rank of block 1 */
   for (size_t b = 0; b < nb; b++) {
-    size_t m = 0;
-    for (size_t t = 0; t < T; t++) m += cnt[t * nb + b];
-    if (m == 0) { /* no value maps here: the tag is never read */
-      cnt[b] = 0;
-      continue;
-    }
-    while (run >= next) { /* next = ceil((jb + 1) n / J) */
-      jb++;
-      next = (size_t)(((uint64_t)(jb + 1) * n + J - 1) / J);
-    }
+    size_t m = cnt[b];
+    for (size_t t = 1; t < T; t++) m += cnt[t * nb + b];
+    while (run >= next && jb < J) next = block_end(++jb, J, n);
     if (run + m <= next) {
       cnt[b] = jb;
     } else {
       st[ns].rank0 = run;
       st[ns].m = m;
+      st[ns].pos = st[ns].cur = pos;
+      size_t off = pos + cnt[b];
+      for (size_t t = 1; t < T; t++) {
+        size_t c = cnt[t * nb + b];
+        cnt[t * nb + b] = off;
+        off += c;
+      }
+      pos += m;
       cnt[b] = J + ns++;
     }
     run += m;
   }
+  *total = pos;
   return ns;
 }
 
@@ -208,6 +211,7 @@ int aiq_rank_blocks_range(const double *s, size_t n, size_t J, int32_t *block, i
   /* Fewer buckets per part with more parts: the counts stay ~8/FILL bytes
    * a value, and the result does not depend on the bucket count. */
   size_t nb = n / AIQ_RANK_FILL / T;
+  nb = nb < (size_t)INT32_MAX ? nb : (size_t)INT32_MAX; /* a bucket fits block[i] */
   rank_map map = rank_map_for(kmin, kmax, nb > 2 ? nb : 2);
   nb = map.nb;
   size_t cap = J < nb ? J : nb; /* a straddler holds one of the J - 1 boundaries */
@@ -218,20 +222,42 @@ int aiq_rank_blocks_range(const double *s, size_t n, size_t J, int32_t *block, i
     aiq_free(st);
     return AIINEQ_ERR_NOMEM;
   }
+  /* Count, keeping each value's bucket in block[i] (nb <= INT32_MAX). */
 #pragma omp parallel for num_threads((int)T) schedule(static) if (T > 1)
   for (size_t t = 0; t < T; t++) {
     size_t *c = cnt + t * nb;
-    for (size_t i = aiq_par_lo(n, T, t), e = aiq_par_lo(n, T, t + 1); i < e; i++)
-      c[rank_bucket(&map, s[i] + 0.0)]++;
+    for (size_t i = aiq_par_lo(n, T, t), e = aiq_par_lo(n, T, t + 1); i < e; i++) {
+      size_t b = rank_bucket(&map, s[i] + 0.0);
+      block[i] = (int32_t)b;
+      c[b]++;
+    }
   }
-  size_t ns = tag_buckets(cnt, nb, T, n, J, st);
+  size_t total = 0, ns = tag_buckets(cnt, nb, T, n, J, st, &total);
+  size_t *mem = ns ? aiq_malloc_array(total, sizeof *mem) : NULL;
+  if (ns && !mem) {
+    aiq_free(st);
+    aiq_free(cnt);
+    return AIINEQ_ERR_NOMEM;
+  }
+  /* Blocks from the tags; the members of the straddlers go to the member
+   * list, each part at its own cursors (part 0's in st, part t's in row t
+   * of the counts), so the list is in index order. */
   const size_t *tag = cnt;
 #pragma omp parallel for num_threads((int)T) schedule(static) if (T > 1)
-  for (size_t i = 0; i < n; i++) {
-    size_t g = tag[rank_bucket(&map, s[i] + 0.0)];
-    block[i] = g < J ? (int32_t)g : -1;
+  for (size_t t = 0; t < T; t++) {
+    size_t *cur = cnt + t * nb;
+    for (size_t i = aiq_par_lo(n, T, t), e = aiq_par_lo(n, T, t + 1); i < e; i++) {
+      size_t b = (size_t)block[i], g = tag[b];
+      if (g < J)
+        block[i] = (int32_t)g;
+      else
+        mem[t ? cur[b]++ : st[g - J].cur++] = i;
+    }
   }
-  int rc = ns ? rank_straddlers(s, n, J, block, &map, tag, st, ns) : AIINEQ_OK;
+  int rc = AIINEQ_OK;
+  for (size_t q = 0; q < ns && rc == AIINEQ_OK; q++)
+    rc = rank_straddle(s, n, J, &st[q], mem + st[q].pos, block);
+  aiq_free(mem);
   aiq_free(st);
   aiq_free(cnt);
   return rc;
