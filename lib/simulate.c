@@ -384,13 +384,14 @@ static void draw_households(const aiineq_model *m, aiineq_result *r, const econ_
  *  - per economy the sorting index rho std(log b) + rc eps_s into income
  *    (the pre economy's overwrites eps_s) and its smallest and largest
  *    value range[s] (for the block ranks: no range pass). */
-static double ownership(const aiineq_model *m, aiineq_result *r, double *own, int nt,
+static double ownership(const aiineq_model *m, aiineq_result *r, double *restrict own, int nt,
                         double range[2][2]) {
   size_t N = r->N;
-  const double *ab = r->ability;
-  double *eps_s = r->sim[AIINEQ_PRE].income; /* becomes the pre index */
-  double *idx1 = r->sim[AIINEQ_POST].income;
-  const double *lb0 = r->sim[AIINEQ_PRE].wage, *lb1 = r->sim[AIINEQ_POST].wage; /* log b */
+  const double *restrict ab = r->ability;
+  double *restrict eps_s = r->sim[AIINEQ_PRE].income; /* becomes the pre index */
+  double *restrict idx1 = r->sim[AIINEQ_POST].income;
+  const double *restrict lb0 = r->sim[AIINEQ_PRE].wage; /* log b */
+  const double *restrict lb1 = r->sim[AIINEQ_POST].wage;
   const double *const x[3] = {ab, lb0, lb1};
   double mean[3], sd[3];
   mean_sd3(x, N, nt, mean, sd);
@@ -407,19 +408,36 @@ static double ownership(const aiineq_model *m, aiineq_result *r, double *own, in
     for (size_t lo = aiq_par_lo(N, nc, c), end = aiq_par_lo(N, nc, c + 1); lo < end;
          lo += EXP_BLOCK) {
       size_t hi = end - lo < EXP_BLOCK ? end : lo + EXP_BLOCK;
-      for (size_t i = lo; i < hi; i++) {
-        double za = sda > 0.0 ? (ab[i] - ma) / sda : 0.0;
-        own[i] = sigma_o * (rho * za + rc * own[i]);
+      /* (the loops with a division only when the divisor is positive:
+       * a division under a condition is not vectorised) */
+      if (sda > 0.0) {
+        AIQ_SIMD
+        for (size_t i = lo; i < hi; i++)
+          own[i] = sigma_o * (rho * ((ab[i] - ma) / sda) + rc * own[i]);
+      } else {
+        for (size_t i = lo; i < hi; i++) own[i] = sigma_o * (rho * 0.0 + rc * own[i]);
       }
       aiq_vexp(own + lo, own + lo, hi - lo);
+      if (sdb0 > 0.0 && sdb1 > 0.0) {
+        AIQ_SIMD
+        for (size_t i = lo; i < hi; i++) {
+          double e = eps_s[i];
+          idx1[i] = rs * ((lb1[i] - mb1) / sdb1) + rcs * e;
+          eps_s[i] = rs * ((lb0[i] - mb0) / sdb0) + rcs * e;
+        }
+      } else {
+        for (size_t i = lo; i < hi; i++) {
+          double e = eps_s[i];
+          double sb1 = sdb1 > 0.0 ? (lb1[i] - mb1) / sdb1 : 0.0;
+          double sb0 = sdb0 > 0.0 ? (lb0[i] - mb0) / sdb0 : 0.0;
+          idx1[i] = rs * sb1 + rcs * e;
+          eps_s[i] = rs * sb0 + rcs * e;
+        }
+      }
+      /* the serial sum, and the ranges beside it (its latency hides them) */
       for (size_t i = lo; i < hi; i++) {
+        double v1 = idx1[i], v0 = eps_s[i];
         sum += own[i];
-        double e = eps_s[i];
-        double sb1 = sdb1 > 0.0 ? (lb1[i] - mb1) / sdb1 : 0.0;
-        double sb0 = sdb0 > 0.0 ? (lb0[i] - mb0) / sdb0 : 0.0;
-        double v1 = rs * sb1 + rcs * e, v0 = rs * sb0 + rcs * e;
-        idx1[i] = v1;
-        eps_s[i] = v0;
         lo1 = v1 < lo1 ? v1 : lo1;
         hi1 = v1 > hi1 ? v1 : hi1;
         lo0 = v0 < lo0 ? v0 : lo0;
