@@ -74,6 +74,31 @@ static rank_map rank_map_for(uint64_t kmin, uint64_t kmax, size_t nb) {
   return m;
 }
 
+/* Buckets of s[lo..hi) into block[] and their counts into c.  The map's
+ * fields in locals (through a pointer they were reloaded after every
+ * count, which might have changed them), and the linear map's truncation
+ * through int64_t (t < nb - 1 <= INT32_MAX: the same integer, without the
+ * branch of a conversion to size_t). */
+static void count_part(const double *s, size_t lo, size_t hi, rank_map map, size_t *restrict c,
+                       int32_t *restrict block) {
+  if (map.linear) {
+    double half = map.half, vlo = map.lo, scale = map.scale, top = (double)(map.nb - 1);
+    int32_t last = (int32_t)(map.nb - 1);
+    for (size_t i = lo; i < hi; i++) {
+      double t = ((s[i] + 0.0) * half - vlo) * scale;
+      int32_t b = t < top ? (int32_t)(int64_t)t : last;
+      block[i] = b;
+      c[b]++;
+    }
+    return;
+  }
+  for (size_t i = lo; i < hi; i++) {
+    size_t b = rank_bucket(&map, s[i] + 0.0);
+    block[i] = (int32_t)b;
+    c[b]++;
+  }
+}
+
 /* A bucket that straddles a block boundary: its first rank, its size,
  * where its members start in the member list and part 0's cursor there
  * (the other parts' cursors live in their rows of the counts). */
@@ -90,28 +115,25 @@ static inline size_t block_end(size_t j, size_t J, size_t n) {
   return (size_t)(((uint64_t)(j + 1) * n + J - 1) / J);
 }
 
-/* Blocks of the ranks rank0, rank0 + 1, ... of the members id[0..m) of a
- * straddling bucket in rank order: one division, then boundary by
- * boundary. */
-static void assign_blocks(const size_t *id, const size_t *perm, size_t m, size_t rank0,
-                          size_t J, size_t n, int32_t *block) {
-  size_t jb = (size_t)block_of(rank0, J, n), next = block_end(jb, J, n);
-  for (size_t a = 0; a < m; a++) {
-    while (rank0 + a >= next) next = block_end(++jb, J, n);
-    block[id[perm ? perm[a] : a]] = (int32_t)jb;
-  }
-}
+/* A member of a straddling bucket: its key (of s[i] + 0.0) and index,
+ * listed by the tag pass, which streams through s anyway (the straddlers'
+ * values read later, scattered, were a cache miss each). */
+typedef struct member {
+  uint64_t key;
+  size_t i;
+} member;
 
 /* Exact blocks of one straddling bucket's members mem[0..m) (listed in
- * index order) by (value, index). */
+ * index order) by (value, index): the ranks rank0, rank0 + 1, ... in
+ * that order, their blocks with one division, then boundary by boundary. */
 static int rank_straddle(const double *s, size_t n, size_t J, const straddle *st,
-                         const size_t *mem, int32_t *block) {
-  size_t m = st->m;
+                         const member *mem, int32_t *block) {
+  size_t m = st->m, jb = (size_t)block_of(st->rank0, J, n), next = block_end(jb, J, n);
   if (m <= AIQ_RANK_SMALL) {
     uint64_t k[AIQ_RANK_SMALL];
     size_t id[AIQ_RANK_SMALL];
     for (size_t a = 0; a < m; a++) {
-      uint64_t kv = aiq_order_key(s[mem[a]] + 0.0);
+      uint64_t kv = mem[a].key;
       size_t j = a;
       while (j > 0 && k[j - 1] > kv) { /* strict: ties keep index order */
         k[j] = k[j - 1];
@@ -119,19 +141,26 @@ static int rank_straddle(const double *s, size_t n, size_t J, const straddle *st
         j--;
       }
       k[j] = kv;
-      id[j] = mem[a];
+      id[j] = mem[a].i;
     }
-    assign_blocks(id, NULL, m, st->rank0, J, n, block);
+    for (size_t a = 0; a < m; a++) {
+      while (st->rank0 + a >= next) next = block_end(++jb, J, n);
+      block[id[a]] = (int32_t)jb;
+    }
     return AIINEQ_OK;
   }
   double *v = aiq_malloc_array(m, sizeof *v);
   size_t *p = aiq_malloc_array(m, sizeof *p);
   int rc = v && p ? AIINEQ_OK : AIINEQ_ERR_NOMEM;
   if (rc == AIINEQ_OK) {
-    for (size_t a = 0; a < m; a++) v[a] = s[mem[a]];
+    for (size_t a = 0; a < m; a++) v[a] = s[mem[a].i];
     rc = aiq_argsort_double(v, m, p); /* stable: ties stay in index order */
   }
-  if (rc == AIINEQ_OK) assign_blocks(mem, p, m, st->rank0, J, n, block);
+  if (rc == AIINEQ_OK)
+    for (size_t a = 0; a < m; a++) {
+      while (st->rank0 + a >= next) next = block_end(++jb, J, n);
+      block[mem[p[a]].i] = (int32_t)jb;
+    }
   aiq_free(v);
   aiq_free(p);
   return rc;
@@ -224,16 +253,10 @@ int aiq_rank_blocks_range(const double *s, size_t n, size_t J, int32_t *block, i
   }
   /* Count, keeping each value's bucket in block[i] (nb <= INT32_MAX). */
 #pragma omp parallel for num_threads((int)T) schedule(static) if (T > 1)
-  for (size_t t = 0; t < T; t++) {
-    size_t *c = cnt + t * nb;
-    for (size_t i = aiq_par_lo(n, T, t), e = aiq_par_lo(n, T, t + 1); i < e; i++) {
-      size_t b = rank_bucket(&map, s[i] + 0.0);
-      block[i] = (int32_t)b;
-      c[b]++;
-    }
-  }
+  for (size_t t = 0; t < T; t++)
+    count_part(s, aiq_par_lo(n, T, t), aiq_par_lo(n, T, t + 1), map, cnt + t * nb, block);
   size_t total = 0, ns = tag_buckets(cnt, nb, T, n, J, st, &total);
-  size_t *mem = ns ? aiq_malloc_array(total, sizeof *mem) : NULL;
+  member *mem = ns ? aiq_malloc_array(total, sizeof *mem) : NULL;
   if (ns && !mem) {
     aiq_free(st);
     aiq_free(cnt);
@@ -248,10 +271,13 @@ int aiq_rank_blocks_range(const double *s, size_t n, size_t J, int32_t *block, i
     size_t *cur = cnt + t * nb;
     for (size_t i = aiq_par_lo(n, T, t), e = aiq_par_lo(n, T, t + 1); i < e; i++) {
       size_t b = (size_t)block[i], g = tag[b];
-      if (g < J)
+      if (g < J) {
         block[i] = (int32_t)g;
-      else
-        mem[t ? cur[b]++ : st[g - J].cur++] = i;
+      } else {
+        member *p = &mem[t ? cur[b]++ : st[g - J].cur++];
+        p->key = aiq_order_key(s[i] + 0.0);
+        p->i = i;
+      }
     }
   }
   int rc = AIINEQ_OK;
