@@ -533,9 +533,10 @@ static int wages_and_incomes(aiineq_model *m, aiineq_result *r, int s, const eco
   const aiq_eq *eq = in->eq;
   const aiq_tech *tech = in->tech;
   aiq_sim *sm = &r->sim[s];
-  double *logb = sm->wage, *vadd = sm->income; /* income: scratch for y_i + g_i */
-  const double *phi = f->phi, *assets = f->assets;
-  const int32_t *firm = sm->firm, *task = sm->task, *edu = sm->education;
+  double *logb = sm->wage, *restrict vadd = sm->income; /* income: scratch for y_i + g_i */
+  const double *restrict phi = f->phi, *restrict assets = f->assets, *restrict ab = r->ability;
+  const double *restrict tc = tech->c, *restrict td = tech->d, *restrict pk = eq->p;
+  const int32_t *restrict firm = sm->firm, *restrict task = sm->task, *restrict edu = sm->education;
   /* AI value per unit of assets in task k: A eta chi x_k p_k S_k / n_k. */
   for (size_t k = 0; k < K; k++)
     gtask[k] = eq->n[k] > 0.0 ? tech->A * in->rents * m->x[k] * eq->p[k] * eq->S[k] / eq->n[k]
@@ -551,14 +552,16 @@ static int wages_and_incomes(aiineq_model *m, aiineq_result *r, int s, const eco
 #pragma omp parallel for num_threads(nt) schedule(static) if (!fused)
   for (size_t b = 0; b < nblk; b++) {
     size_t lo = b * EXP_BLOCK, hi = N - lo < EXP_BLOCK ? N : lo + EXP_BLOCK;
+    AIQ_SIMD
     for (size_t i = lo; i < hi; i++) {
       size_t k = (size_t)task[i];
-      vadd[i] = tech->c[k] * (r->ability[i] + be * edu[i]) + tech->d[k]; /* q_i */
+      vadd[i] = tc[k] * (ab[i] + be * edu[i]) + td[k]; /* q_i */
     }
     aiq_vexp(vadd + lo, vadd + lo, hi - lo);
+    AIQ_SIMD
     for (size_t i = lo; i < hi; i++) {
       size_t j = (size_t)firm[i], k = (size_t)task[i];
-      vadd[i] = eq->p[k] * phi[j] * vadd[i] + assets[j] * gtask[k];
+      vadd[i] = pk[k] * phi[j] * vadd[i] + assets[j] * gtask[k];
     }
     if (fused) scatter_va(f, firm, vadd, logb, lo, hi, pre);
   }
@@ -623,10 +626,15 @@ static int wages_and_incomes(aiineq_model *m, aiineq_result *r, int s, const eco
   double wsum = 0.0;
   for (size_t c = 0; c < nc; c++) wsum += part[c];
   double profits = va_total - wsum;
-#pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1 && N > AIQ_PAR_GRAIN)
-  for (size_t i = 0; i < N; i++) {
-    if (pre) own[i] /= own_total; /* the ownership shares o_i, normalised here */
-    income[i] = wage[i] + own[i] * profits;
+  if (pre) { /* the ownership shares o_i, normalised here */
+#pragma omp parallel for simd num_threads(nt) schedule(static) if (nt > 1 && N > AIQ_PAR_GRAIN)
+    for (size_t i = 0; i < N; i++) {
+      own[i] /= own_total;
+      income[i] = wage[i] + own[i] * profits;
+    }
+  } else {
+#pragma omp parallel for simd num_threads(nt) schedule(static) if (nt > 1 && N > AIQ_PAR_GRAIN)
+    for (size_t i = 0; i < N; i++) income[i] = wage[i] + own[i] * profits;
   }
   sm->labour_share = wsum / va_total;
   sm->pi_total = profits;
