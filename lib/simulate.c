@@ -106,40 +106,88 @@ static inline int thread_id(void) {
 #endif
 }
 
+/* Sums (pass 0) or sums of squared deviations from mu (pass 1) of three
+ * arrays over chunk c of par.h's chunking of n values, into part[c], each
+ * added in index order.  Two chunks c, c + 1 at a time (both of length q
+ * or q + 1: their first q values side by side, then the tails): six
+ * independent chains of additions instead of three, whose latency bound
+ * the loop. */
+static void chunk_sums(const double *const x[3], size_t n, size_t nc, size_t c, size_t nchunk,
+                       int pass, const double mu[3], double part[][3]) {
+  const double *restrict x0 = x[0], *restrict x1 = x[1], *restrict x2 = x[2];
+  double m0 = mu[0], m1 = mu[1], m2 = mu[2];
+  size_t lo[2], hi[2];
+  double s[2][3] = {{0.0, 0.0, 0.0}, {0.0, 0.0, 0.0}};
+  for (size_t k = 0; k < nchunk; k++) {
+    lo[k] = aiq_par_lo(n, nc, c + k);
+    hi[k] = aiq_par_lo(n, nc, c + k + 1);
+  }
+  size_t common = 0;
+  if (nchunk == 2) {
+    common = hi[0] - lo[0] < hi[1] - lo[1] ? hi[0] - lo[0] : hi[1] - lo[1];
+    const double *a0 = x0 + lo[0], *a1 = x1 + lo[0], *a2 = x2 + lo[0];
+    const double *b0 = x0 + lo[1], *b1 = x1 + lo[1], *b2 = x2 + lo[1];
+    double p0 = 0.0, p1 = 0.0, p2 = 0.0, q0 = 0.0, q1 = 0.0, q2 = 0.0;
+    if (pass == 0)
+      for (size_t i = 0; i < common; i++) {
+        p0 += a0[i];
+        p1 += a1[i];
+        p2 += a2[i];
+        q0 += b0[i];
+        q1 += b1[i];
+        q2 += b2[i];
+      }
+    else
+      for (size_t i = 0; i < common; i++) {
+        p0 += (a0[i] - m0) * (a0[i] - m0);
+        p1 += (a1[i] - m1) * (a1[i] - m1);
+        p2 += (a2[i] - m2) * (a2[i] - m2);
+        q0 += (b0[i] - m0) * (b0[i] - m0);
+        q1 += (b1[i] - m1) * (b1[i] - m1);
+        q2 += (b2[i] - m2) * (b2[i] - m2);
+      }
+    s[0][0] = p0;
+    s[0][1] = p1;
+    s[0][2] = p2;
+    s[1][0] = q0;
+    s[1][1] = q1;
+    s[1][2] = q2;
+  }
+  for (size_t k = 0; k < nchunk; k++) { /* the tails (or a lone chunk) */
+    double t0 = s[k][0], t1 = s[k][1], t2 = s[k][2];
+    if (pass == 0)
+      for (size_t i = lo[k] + common; i < hi[k]; i++) {
+        t0 += x0[i];
+        t1 += x1[i];
+        t2 += x2[i];
+      }
+    else
+      for (size_t i = lo[k] + common; i < hi[k]; i++) {
+        t0 += (x0[i] - m0) * (x0[i] - m0);
+        t1 += (x1[i] - m1) * (x1[i] - m1);
+        t2 += (x2[i] - m2) * (x2[i] - m2);
+      }
+    part[c + k][0] = t0;
+    part[c + k][1] = t1;
+    part[c + k][2] = t2;
+  }
+}
+
 /* Means and population standard deviations of three arrays of n values
  * (two passes over all three), each with the fixed chunking of par.h: per
  * array the same sums in the same order as one array at a time (the mean
  * is aiq_par_sum's, then the squared deviations' sum in the same chunks),
- * so the bits do not depend on nt, and the three independent chains of
+ * so the bits do not depend on nt, and the independent chains of
  * additions overlap their latencies. */
 static void mean_sd3(const double *const x[3], size_t n, int nt, double mean[3], double sd[3]) {
   (void)nt; /* only read by OpenMP */
-  const double *x0 = x[0], *x1 = x[1], *x2 = x[2];
-  size_t nc = aiq_par_nchunks(n);
+  size_t nc = aiq_par_nchunks(n), npair = (nc + 1) / 2;
   double part[AIQ_PAR_MAXCHUNKS][3];
   double mu[3] = {0.0, 0.0, 0.0}, ss[3] = {0.0, 0.0, 0.0};
   for (int pass = 0; pass < 2; pass++) {
-    double m0 = mu[0], m1 = mu[1], m2 = mu[2];
 #pragma omp parallel for num_threads(nt) schedule(static) if (nc > 1 && nt > 1)
-    for (size_t c = 0; c < nc; c++) {
-      double s0 = 0.0, s1 = 0.0, s2 = 0.0;
-      size_t i = aiq_par_lo(n, nc, c), hi = aiq_par_lo(n, nc, c + 1);
-      if (pass == 0)
-        for (; i < hi; i++) {
-          s0 += x0[i];
-          s1 += x1[i];
-          s2 += x2[i];
-        }
-      else
-        for (; i < hi; i++) {
-          s0 += (x0[i] - m0) * (x0[i] - m0);
-          s1 += (x1[i] - m1) * (x1[i] - m1);
-          s2 += (x2[i] - m2) * (x2[i] - m2);
-        }
-      part[c][0] = s0;
-      part[c][1] = s1;
-      part[c][2] = s2;
-    }
+    for (size_t p = 0; p < npair; p++)
+      chunk_sums(x, n, nc, 2 * p, 2 * p + 1 < nc ? 2 : 1, pass, mu, part);
     double *out = pass == 0 ? mu : ss;
     for (int a = 0; a < 3; a++) {
       double t = 0.0;
