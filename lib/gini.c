@@ -126,17 +126,22 @@ AIQ_GINI_LANE_SUMS(lane_sums_avx2, __attribute__((target("avx2"))), aiq_gini_v4,
 AIQ_GINI_LANE_SUMS(lane_sums_avx512, __attribute__((target("avx512f"))), aiq_gini_v8, 8)
 #endif
 
-/* The Gini of the ascending values y[0..n) (n > 0). */
-static int gini_of_sorted(const double *y, size_t n, double *gini, int nt) {
+/* The widest lane build the CPU runs: 2 AVX-512, 1 AVX2, 0 baseline. */
+static int best_isa(void) {
+#if defined(__x86_64__) && defined(__GNUC__)
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx512f") ? 2 : __builtin_cpu_supports("avx2") ? 1 : 0;
+#else
+  return 0;
+#endif
+}
+
+/* The Gini of the ascending values y[0..n) (n > 0), the lanes in build isa. */
+static int gini_of_sorted(const double *y, size_t n, double *gini, int nt, int isa) {
   (void)nt; /* only read by OpenMP */
   size_t nc = aiq_par_nchunks(n), ng = nc / AIQ_GINI_LANES, nu = ng + nc % AIQ_GINI_LANES;
   double part[AIQ_PAR_MAXCHUNKS][4];
   double nn = (double)n;
-  int isa = 0;
-#if defined(__x86_64__) && defined(__GNUC__)
-  __builtin_cpu_init();
-  isa = __builtin_cpu_supports("avx512f") ? 2 : __builtin_cpu_supports("avx2") ? 1 : 0;
-#endif
   /* Units: ng groups of LANES chunks, then the chunks left over one by one. */
 #pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1 && nu > 1)
   for (size_t u = 0; u < nu; u++) {
@@ -154,7 +159,6 @@ static int gini_of_sorted(const double *y, size_t n, double *gini, int nt) {
     else
       lane_sums_base(y, n, nc, c0, nn, part);
   }
-  (void)isa;
   double s = part[0][0], sc = part[0][1], t = part[0][2], tc = part[0][3];
   for (size_t c = 1; c < nc; c++) {
     AIQ_TWOSUM(s, sc, part[c][0]);
@@ -177,7 +181,7 @@ int aiq_gini_plain_nt(const double *x, size_t n, double *gini, int nt) {
   double *y = aiq_malloc_array(n, sizeof *y);
   if (!y) return AIINEQ_ERR_NOMEM;
   int rc = aiq_bucket_sort_nt(x, n, y, nt); /* checked already */
-  if (rc == AIINEQ_OK) rc = gini_of_sorted(y, n, gini, nt);
+  if (rc == AIINEQ_OK) rc = gini_of_sorted(y, n, gini, nt, best_isa());
   aiq_free(y);
   return rc;
 }
@@ -189,7 +193,13 @@ int aiq_gini_plain_buf(const double *x, size_t n, double *gini, int nt, double *
    * scan that finds which offence comes first. */
   int rc = aiq_bucket_sort_checked_nt(x, n, y, nt);
   if (rc == AIINEQ_ERR_RANGE) return first_bad(x, n);
-  return rc == AIINEQ_OK ? gini_of_sorted(y, n, gini, nt) : rc;
+  return rc == AIINEQ_OK ? gini_of_sorted(y, n, gini, nt, best_isa()) : rc;
+}
+
+int aiq_gini_sorted_isa(const double *y, size_t n, double *gini, int isa) {
+  if (!y || !gini || isa < 0 || isa > best_isa()) return AIINEQ_ERR_ARG;
+  if (n == 0) return AIINEQ_ERR_DEGENERATE;
+  return gini_of_sorted(y, n, gini, 1, isa);
 }
 
 int aiq_gini_plain(const double *x, size_t n, double *gini) {
