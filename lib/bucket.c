@@ -7,13 +7,17 @@
  * piecewise-linear logarithm, so cutting the key range into equal parts
  * spreads log-normal incomes fairly evenly.
  *
+ *  Range: one vectorised min/max pass (which also flags NaN: the checked
+ *    sort's test).
  *  Level 1: the key range [min, max] is cut into at most 2048 buckets
  *    ((key - min) >> shift: 2048 counters stay in L1 like a radix pass's)
- *    and the values are distributed into them in one counting pass.
+ *    and the keys (not the values: each later pass would convert again)
+ *    are distributed into them in one counting pass.
  *  Level 2: each bucket, now contiguous and in cache, is cut the same way
  *    (its key range is known from level 1: no pass) into two sub-buckets
- *    per value, distributed through a scratch buffer and finished by one
- *    insertion pass.  If a sub-bucket gets more than AIQ_BUCKET_SMALL
+ *    per value, distributed through a scratch buffer, finished by one
+ *    insertion sweep that is branch-free for neighbour swaps, and written
+ *    back as values.  If a sub-bucket gets more than AIQ_BUCKET_SMALL
  *    values, the bucket is cut again by its values' own range; if one is
  *    still crowded with unequal values (ties or spreads the key cannot
  *    resolve: rare), the radix sort sorts the bucket whole.

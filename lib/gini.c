@@ -5,9 +5,9 @@
  * MODEL.md section 3: G = 2 sum_i i*y_(i) / (n sum y) - (n+1)/n over the
  * ascending order statistics.  Evaluated as sum_i (2i - n - 1) y_(i) / (n S),
  * the same number without the cancellation between two terms near 1, with
- * Neumaier-compensated sums.  The sorted copy comes from the bucket sort
- * of bucket.c (the same array as the radix sort, a third faster on
- * incomes).
+ * Neumaier-compensated sums (computed branch-free, one chunk per vector
+ * lane: the same bits).  The sorted copy comes from the bucket sort of
+ * bucket.c (the same array as the radix sort, faster on incomes).
  */
 #include <math.h>
 
