@@ -9,7 +9,8 @@
  *
  *  Range: one vectorised min/max pass (which also flags NaN: the checked
  *    sort's test).
- *  Level 1: the key range [min, max] is cut into at most 2048 buckets
+ *  Level 1: the key range [min, max] is cut into at most 2048 buckets (512
+ *    under 2^20 values)
  *    ((key - min) >> shift: 2048 counters stay in L1 like a radix pass's)
  *    and the keys (not the values: each later pass would convert again)
  *    are distributed into them in one counting pass.
@@ -37,6 +38,7 @@
 #include "par.h"
 
 #define AIQ_BUCKET_L1 2048   /* level-1 buckets at most */
+#define AIQ_BUCKET_L1_SMALL 512 /* ... under 2^20 values: fewer store streams */
 #define AIQ_BUCKET_SMALL 32  /* insertion sort up to this many values */
 #define AIQ_BUCKET_SUB 2     /* level-2 sub-buckets per value (1, 4, 8: slower) */
 #define AIQ_BUCKET_PAR_MIN 65536
@@ -66,6 +68,25 @@ static int shift_for(uint64_t range, uint64_t nb) {
   return s;
 }
 
+/* One step of the sweep over a[0..): key i joins the sorted a[0..i). */
+#define AIQ_SWEEP_STEP(a, i, cur, prev)      \
+  do {                                       \
+    uint64_t x_ = (a)[i];                    \
+    uint64_t lo_ = x_ < (cur) ? x_ : (cur);  \
+    (cur) = x_ < (cur) ? (cur) : x_;         \
+    if ((prev) > lo_) {                      \
+      size_t j_ = (i) - 1;                   \
+      do {                                   \
+        (a)[j_] = (a)[j_ - 1];               \
+        j_--;                                \
+      } while (j_ > 0 && (a)[j_ - 1] > lo_); \
+      (a)[j_] = lo_;                         \
+    } else {                                 \
+      (a)[(i) - 1] = lo_;                    \
+      (prev) = lo_;                          \
+    }                                        \
+  } while (0)
+
 /* Insertion sort of the keys a[0..m), nearly sorted after the sub-buckets:
  * a sweep that keeps the largest key so far (cur) in a register and writes
  * the smaller of it and the next key one place behind, without a branch
@@ -75,23 +96,31 @@ static int shift_for(uint64_t range, uint64_t nb) {
 static void insertion_keys(uint64_t *a, size_t m) {
   if (m < 2) return;
   uint64_t cur = a[0], prev = 0; /* no key is below 0: no place before a[0] */
-  for (size_t i = 1; i < m; i++) {
-    uint64_t x = a[i];
-    uint64_t lo = x < cur ? x : cur, hi = x < cur ? cur : x;
-    cur = hi;
-    if (prev > lo) { /* a[0..i-1) sorted, its last key prev stays last */
-      size_t j = i - 1;
-      do {
-        a[j] = a[j - 1];
-        j--;
-      } while (j > 0 && a[j - 1] > lo);
-      a[j] = lo;
-    } else {
-      a[i - 1] = lo;
-      prev = lo;
-    }
-  }
+  for (size_t i = 1; i < m; i++) AIQ_SWEEP_STEP(a, i, cur, prev);
   a[m - 1] = cur;
+}
+
+/* insertion_keys of a[0..m) when no key of a[0..h) is above one of
+ * a[h..m) (h a sub-bucket boundary): the two halves' sweeps interleaved,
+ * so that their compare-and-move chains overlap. */
+static void insertion_keys2(uint64_t *a, size_t h, size_t m) {
+  uint64_t *b = a + h;
+  size_t mb = m - h, both = h < mb ? h : mb;
+  if (both < 2) {
+    insertion_keys(a, h);
+    insertion_keys(b, mb);
+    return;
+  }
+  uint64_t cur = a[0], prev = 0, curb = b[0], prevb = 0;
+  size_t i = 1;
+  for (; i < both; i++) {
+    AIQ_SWEEP_STEP(a, i, cur, prev);
+    AIQ_SWEEP_STEP(b, i, curb, prevb);
+  }
+  for (size_t k = i; k < h; k++) AIQ_SWEEP_STEP(a, k, cur, prev);
+  for (size_t k = i; k < mb; k++) AIQ_SWEEP_STEP(b, k, curb, prevb);
+  a[h - 1] = cur;
+  b[mb - 1] = curb;
 }
 
 /* a[i] = value_of(k[i]) for i < m (a and k may be the same memory); lo
@@ -167,7 +196,7 @@ static int level2(uint64_t *a, size_t m, uint64_t *tmp, uint32_t *cnt, uint64_t 
     /* Out of order only inside sub-buckets: when all are small, one
      * insertion pass over the bucket finishes it (about one comparison per
      * value, no loop over sub-buckets). */
-    insertion_keys(tmp, m);
+    insertion_keys2(tmp, nb > 1 ? cnt[nb / 2 - 1] : m, m); /* cnt[b]: sub-bucket b's end */
   } else {
     for (b = 0; b < nb; b++) { /* sub-bucket b is [cnt[b-1], cnt[b]) */
       size_t s = b ? cnt[b - 1] : 0, e = cnt[b];
@@ -240,14 +269,56 @@ AIQ_BUCKET_RANGE(range_avx512, __attribute__((target("avx512f"))), aiq_bucket_v8
                  aiq_bucket_m8, 8)
 #endif
 
+/* The widest build the CPU runs: 2 AVX-512, 1 AVX2, 0 baseline. */
+static int best_isa(void) {
+#if defined(__x86_64__) && defined(__GNUC__)
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx512f") ? 2 : __builtin_cpu_supports("avx2") ? 1 : 0;
+#else
+  return 0;
+#endif
+}
+
+/* Level 1's counting and distributing passes over x[lo..hi): in blocks,
+ * the keys and bucket numbers first (a loop that vectorises: the same
+ * integer operations on each value), then the counters' increments or the
+ * stores, the only serial part.  Compiled once per instruction set. */
+#define AIQ_BUCKET_BLOCK 256
+#define AIQ_BUCKET_L1_PASSES(SUF, ATTR)                                                     \
+  ATTR static void l1_count_##SUF(const double *x, size_t lo, size_t hi, uint64_t kmin,     \
+                                  int shift, size_t *c) {                                   \
+    uint32_t idx[AIQ_BUCKET_BLOCK];                                                         \
+    for (size_t i0 = lo; i0 < hi; i0 += AIQ_BUCKET_BLOCK) {                                 \
+      size_t m = hi - i0 < AIQ_BUCKET_BLOCK ? hi - i0 : AIQ_BUCKET_BLOCK;                   \
+      _Pragma("omp simd") for (size_t j = 0; j < m; j++) idx[j] =                           \
+          (uint32_t)((aiq_order_key(x[i0 + j]) - kmin) >> shift);                           \
+      for (size_t j = 0; j < m; j++) c[idx[j]]++;                                           \
+    }                                                                                       \
+  }                                                                                         \
+  ATTR static void l1_scatter_##SUF(const double *x, size_t lo, size_t hi, uint64_t kmin,   \
+                                    int shift, size_t *off, double *y) {                    \
+    uint64_t key[AIQ_BUCKET_BLOCK];                                                         \
+    uint32_t idx[AIQ_BUCKET_BLOCK];                                                         \
+    for (size_t i0 = lo; i0 < hi; i0 += AIQ_BUCKET_BLOCK) {                                 \
+      size_t m = hi - i0 < AIQ_BUCKET_BLOCK ? hi - i0 : AIQ_BUCKET_BLOCK;                   \
+      _Pragma("omp simd") for (size_t j = 0; j < m; j++) {                                  \
+        key[j] = aiq_order_key(x[i0 + j]);                                                  \
+        idx[j] = (uint32_t)((key[j] - kmin) >> shift);                                      \
+      }                                                                                     \
+      for (size_t j = 0; j < m; j++) key_put(y, off[idx[j]]++, key[j]);                     \
+    }                                                                                       \
+  }
+
+AIQ_BUCKET_L1_PASSES(base, )
+#if defined(__x86_64__) && defined(__GNUC__)
+AIQ_BUCKET_L1_PASSES(avx2, __attribute__((target("avx2"))))
+AIQ_BUCKET_L1_PASSES(avx512, __attribute__((target("avx512f"))))
+#endif
+
 /* Range of x[0..n) (n > 0) with up to T threads: chunks fixed by n, each
  * by the widest kernel the CPU has (min and max are exact in any order). */
 static int value_range(const double *x, size_t n, size_t T, double *lo, double *hi) {
-  int isa = 0;
-#if defined(__x86_64__) && defined(__GNUC__)
-  __builtin_cpu_init();
-  isa = __builtin_cpu_supports("avx512f") ? 2 : __builtin_cpu_supports("avx2") ? 1 : 0;
-#endif
+  int isa = best_isa();
   size_t nc = aiq_par_nchunks(n);
   double part[AIQ_PAR_MAXCHUNKS][2];
   int bad = 0;
@@ -305,15 +376,24 @@ static int bucket_sort(const double *x, size_t n, double *y, int nt, int check) 
     memcpy(y, x, n * sizeof *y);
     return AIINEQ_OK;
   }
-  int shift = shift_for(kmax - kmin, AIQ_BUCKET_L1);
+  /* Below 2^20 values, 512 buckets (level 2 stays in L1 either way; the
+   * distribution writes to fewer places at once: about 5% faster at 2e5). */
+  int shift = shift_for(kmax - kmin, n < ((size_t)1 << 20) ? AIQ_BUCKET_L1_SMALL : AIQ_BUCKET_L1);
+  int isa = best_isa();
   size_t nb = (size_t)((kmax - kmin) >> shift) + 1;
   size_t *cnt = aiq_calloc(T * nb + 1, sizeof *cnt);
   if (!cnt) return AIINEQ_ERR_NOMEM;
 #pragma omp parallel for num_threads((int)T) schedule(static) if (T > 1)
   for (size_t t = 0; t < T; t++) {
-    size_t *c = cnt + t * nb;
-    for (size_t i = aiq_par_lo(n, T, t), e = aiq_par_lo(n, T, t + 1); i < e; i++)
-      c[(aiq_order_key(x[i]) - kmin) >> shift]++;
+    size_t lo = aiq_par_lo(n, T, t), e = aiq_par_lo(n, T, t + 1);
+#if defined(__x86_64__) && defined(__GNUC__)
+    if (isa == 2)
+      l1_count_avx512(x, lo, e, kmin, shift, cnt + t * nb);
+    else if (isa == 1)
+      l1_count_avx2(x, lo, e, kmin, shift, cnt + t * nb);
+    else
+#endif
+      l1_count_base(x, lo, e, kmin, shift, cnt + t * nb);
   }
   size_t run = 0, maxm = 0;
   for (size_t b = 0; b < nb; b++) {
@@ -329,12 +409,17 @@ static int bucket_sort(const double *x, size_t n, double *y, int nt, int check) 
   /* y holds the keys until level 2 writes each bucket's values. */
 #pragma omp parallel for num_threads((int)T) schedule(static) if (T > 1)
   for (size_t t = 0; t < T; t++) {
-    size_t *off = cnt + t * nb;
-    for (size_t i = aiq_par_lo(n, T, t), e = aiq_par_lo(n, T, t + 1); i < e; i++) {
-      uint64_t k = aiq_order_key(x[i]);
-      key_put(y, off[(k - kmin) >> shift]++, k);
-    }
+    size_t lo = aiq_par_lo(n, T, t), e = aiq_par_lo(n, T, t + 1);
+#if defined(__x86_64__) && defined(__GNUC__)
+    if (isa == 2)
+      l1_scatter_avx512(x, lo, e, kmin, shift, cnt + t * nb, y);
+    else if (isa == 1)
+      l1_scatter_avx2(x, lo, e, kmin, shift, cnt + t * nb, y);
+    else
+#endif
+      l1_scatter_base(x, lo, e, kmin, shift, cnt + t * nb, y);
   }
+  (void)isa;
   /* Bucket b is [end[b-1], end[b]), end = the last part's offsets.  Each
    * thread of level 2 has maxm keys and SUB maxm + 1 counts of scratch; a
    * giant bucket (over n / T values) makes level 2 serial. */
