@@ -153,6 +153,108 @@ static void key_minmax(const uint64_t *a, size_t m, uint64_t *lo, uint64_t *hi) 
   *hi = h;
 }
 
+/* The Gini's sums of one bucket (gini mode): the ascending keys k[0..m)
+ * have the ranks R + 1 .. R + m in the whole sample, so the bucket adds
+ * sum v and sum (2 rank - n - 1) v; nothing else of the sorted order is
+ * needed, so level 2 never writes the values back and no later pass reads
+ * them again.  Eight lanes in every build (value i in lane i % 8; a last
+ * partial vector is padded with +0.0, which adds nothing to a sum and
+ * leaves its correction as it is), Neumaier-compensated by branch-free
+ * TwoSum, the lanes combined in lane order: the same IEEE operations in
+ * the SSE2, AVX2 and AVX-512 builds (W lanes per vector; contraction is
+ * off), so the same bits.  out: s, its correction, t, its correction. */
+#define AIQ_BUCKET_LANES 8
+#define AIQ_BUCKET_TWOSUM(s, c, v)          \
+  do {                                      \
+    __typeof__(s) t_ = (s) + (v);           \
+    __typeof__(s) z_ = t_ - (s);            \
+    (c) += ((s) - (t_ - z_)) + ((v) - z_);  \
+    (s) = t_;                               \
+  } while (0)
+#define AIQ_BUCKET_RANK_SUMS(NAME, ATTR, V, VI, W)                                           \
+  ATTR static void NAME(const uint64_t *k, size_t m, size_t R, double nn, double out[4]) {  \
+    enum { G = AIQ_BUCKET_LANES / (W) };                                                    \
+    V s[G], sc[G], t[G], tc[G], w[G];                                                       \
+    for (int g = 0; g < G; g++)                                                             \
+      for (int j = 0; j < (W); j++) {                                                       \
+        s[g][j] = sc[g][j] = t[g][j] = tc[g][j] = 0.0;                                      \
+        w[g][j] = 2.0 * (double)(R + (size_t)(g * (W) + j) + 1) - nn - 1.0;                \
+      }                                                                                     \
+    const VI sign = (VI){0} + (long long)AIQ_KEY_SIGN;                                      \
+    uint64_t pad[AIQ_BUCKET_LANES];                                                         \
+    for (size_t i = 0; i < m; i += AIQ_BUCKET_LANES) {                                      \
+      const uint64_t *src = k + i;                                                          \
+      if (m - i < AIQ_BUCKET_LANES) { /* +0.0's key past the end */                         \
+        for (size_t j = 0; j < AIQ_BUCKET_LANES; j++) pad[j] = j < m - i ? k[i + j] : AIQ_KEY_SIGN; \
+        src = pad;                                                                          \
+      }                                                                                     \
+      _Pragma("GCC unroll 8") for (int g = 0; g < G; g++) {                                 \
+        VI kk, u;                                                                           \
+        V v, p, x, z;                                                                       \
+        memcpy(&kk, src + g * (W), sizeof kk);                                              \
+        u = kk ^ (((kk ^ sign) >> 63) | sign); /* value_of */                               \
+        memcpy(&v, &u, sizeof v);                                                           \
+        p = w[g] * v;                                                                       \
+        x = s[g] + v;                                                                       \
+        z = x - s[g];                                                                       \
+        sc[g] += (s[g] - (x - z)) + (v - z);                                                \
+        s[g] = x;                                                                           \
+        x = t[g] + p;                                                                       \
+        z = x - t[g];                                                                       \
+        tc[g] += (t[g] - (x - z)) + (p - z);                                                \
+        t[g] = x;                                                                           \
+        w[g] += 2.0 * AIQ_BUCKET_LANES;                                                     \
+      }                                                                                     \
+    }                                                                                       \
+    double S = s[0][0], SC = sc[0][0], T = t[0][0], TC = tc[0][0];                          \
+    for (int j = 1; j < AIQ_BUCKET_LANES; j++) {                                            \
+      AIQ_BUCKET_TWOSUM(S, SC, s[j / (W)][j % (W)]);                                        \
+      SC += sc[j / (W)][j % (W)];                                                           \
+      AIQ_BUCKET_TWOSUM(T, TC, t[j / (W)][j % (W)]);                                        \
+      TC += tc[j / (W)][j % (W)];                                                           \
+    }                                                                                       \
+    out[0] = S;                                                                             \
+    out[1] = SC;                                                                            \
+    out[2] = T;                                                                             \
+    out[3] = TC;                                                                            \
+  }
+
+typedef double aiq_bucket_s2 __attribute__((vector_size(16)));
+typedef long long aiq_bucket_i2 __attribute__((vector_size(16)));
+AIQ_BUCKET_RANK_SUMS(rank_sums_base, , aiq_bucket_s2, aiq_bucket_i2, 2)
+#if defined(__x86_64__) && defined(__GNUC__)
+typedef double aiq_bucket_s4 __attribute__((vector_size(32)));
+typedef long long aiq_bucket_i4 __attribute__((vector_size(32)));
+typedef double aiq_bucket_s8 __attribute__((vector_size(64)));
+typedef long long aiq_bucket_i8 __attribute__((vector_size(64)));
+AIQ_BUCKET_RANK_SUMS(rank_sums_avx2, __attribute__((target("avx2"))), aiq_bucket_s4,
+                     aiq_bucket_i4, 4)
+AIQ_BUCKET_RANK_SUMS(rank_sums_avx512, __attribute__((target("avx512f"))), aiq_bucket_s8,
+                     aiq_bucket_i8, 8)
+#endif
+
+/* Gini mode of level 2: where the bucket's sums go, its first rank, n. */
+typedef struct {
+  double *out; /* 4 doubles; NULL: sort mode (values written back) */
+  size_t R;
+  double nn;
+  int isa;
+} aiq_bucket_gm;
+
+static void rank_sums(const uint64_t *k, size_t m, const aiq_bucket_gm *gm) {
+#if defined(__x86_64__) && defined(__GNUC__)
+  if (gm->isa == 2) {
+    rank_sums_avx512(k, m, gm->R, gm->nn, gm->out);
+    return;
+  }
+  if (gm->isa == 1) {
+    rank_sums_avx2(k, m, gm->R, gm->nn, gm->out);
+    return;
+  }
+#endif
+  rank_sums_base(k, m, gm->R, gm->nn, gm->out);
+}
+
 /* Level 2: sort the keys a[0..m), which lie in [lo, hi], through tmp (m
  * keys) and cnt (SUB m + 1 counts), leaving the values (doubles) in
  * a[0..m).  [lo, hi] is first the level-1 bucket's key range (no pass
@@ -160,10 +262,13 @@ static void key_minmax(const uint64_t *a, size_t m, uint64_t *lo, uint64_t *hi) 
  * tried (exact = 1).  Returns 0, or 1 when a crowded sub-bucket of unequal
  * keys is left unsorted (the caller then radix-sorts the values a[0..m)). */
 static int level2(uint64_t *a, size_t m, uint64_t *tmp, uint32_t *cnt, uint64_t lo, uint64_t hi,
-                  int exact) {
+                  int exact, const aiq_bucket_gm *gm) {
   if (m <= AIQ_BUCKET_SMALL || lo == hi) {
     insertion_keys(a, m);
-    to_values((double *)(void *)a, a, m, lo);
+    if (gm->out)
+      rank_sums(a, m, gm);
+    else
+      to_values((double *)(void *)a, a, m, lo);
     return 0;
   }
   int shift = shift_for(hi - lo, AIQ_BUCKET_SUB * m);
@@ -188,7 +293,7 @@ static int level2(uint64_t *a, size_t m, uint64_t *tmp, uint32_t *cnt, uint64_t 
   if (over && !exact) {
     uint64_t l2, h2;
     key_minmax(a, m, &l2, &h2);
-    if (h2 - l2 < hi - lo) return level2(a, m, tmp, cnt, l2, h2, 1);
+    if (h2 - l2 < hi - lo) return level2(a, m, tmp, cnt, l2, h2, 1, gm);
   }
   for (size_t i = 0; i < m; i++) tmp[cnt[(a[i] - lo) >> shift]++] = a[i];
   int crowded = 0;
@@ -209,7 +314,10 @@ static int level2(uint64_t *a, size_t m, uint64_t *tmp, uint32_t *cnt, uint64_t 
       }
     }
   }
-  to_values((double *)(void *)a, tmp, m, lo);
+  if (gm->out && !crowded)
+    rank_sums(tmp, m, gm);
+  else /* the radix sort finishes a crowded bucket from its values */
+    to_values((double *)(void *)a, tmp, m, lo);
   return crowded;
 }
 
@@ -354,17 +462,31 @@ static int value_range(const double *x, size_t n, size_t T, double *lo, double *
   return bad;
 }
 
+/* Keys of the values a[0..m) in place, then their Gini sums (a crowded
+ * bucket after the radix sort, or a sample the buckets do not split). */
+static void value_rank_sums(double *a, size_t m, const aiq_bucket_gm *gm) {
+  for (size_t i = 0; i < m; i++) key_put(a, i, aiq_order_key(a[i]));
+  rank_sums((const uint64_t *)(const void *)a, m, gm);
+}
+
 /* The sort; with check, AIINEQ_ERR_RANGE (y unspecified) as soon as the
- * key-range pass has seen a value outside [0, inf) or a NaN. */
-static int bucket_sort(const double *x, size_t n, double *y, int nt, int check) {
+ * key-range pass has seen a value outside [0, inf) or a NaN.  With sums
+ * (Gini mode, checked data only), y is only scratch: sums receives the
+ * compensated sum of the values and of (2 rank - n - 1) value over the
+ * ascending order (s, its correction, t, its correction), each level-1
+ * bucket's own sums (rank_sums, lane build isa) combined in bucket order,
+ * so the same bits for every thread count. */
+static int bucket_sort(const double *x, size_t n, double *y, int nt, int check, int isa_sums,
+                       double *sums) {
   if (n == 0) return AIINEQ_OK;
   if (!x || !y) return AIINEQ_ERR_ARG;
+  aiq_bucket_gm gm0 = {sums, 0, (double)n, isa_sums};
   if (check)
     for (size_t i = 0; i < n && n <= AIQ_BUCKET_SMALL; i++)
       if (!(x[i] >= 0 && x[i] < INFINITY)) return AIINEQ_ERR_RANGE;
   if (n <= AIQ_BUCKET_SMALL) {
     for (size_t i = 0; i < n; i++) key_put(y, i, aiq_order_key(x[i]));
-    level2((uint64_t *)(void *)y, n, NULL, NULL, 0, 0, 1);
+    level2((uint64_t *)(void *)y, n, NULL, NULL, 0, 0, 1, &gm0);
     return AIINEQ_OK;
   }
   size_t T = 1;
@@ -382,6 +504,7 @@ static int bucket_sort(const double *x, size_t n, double *y, int nt, int check) 
   uint64_t kmin = aiq_order_key(vmin == 0 ? -0.0 : vmin), kmax = aiq_order_key(vmax == 0 ? 0.0 : vmax);
   if (kmin == kmax) { /* one bit pattern (all-zero data may miss this) */
     memcpy(y, x, n * sizeof *y);
+    if (sums) value_rank_sums(y, n, &gm0);
     return AIINEQ_OK;
   }
   /* Below 2^20 values, 512 buckets (level 2 stays in L1 either way; the
@@ -436,15 +559,17 @@ static int bucket_sort(const double *x, size_t n, double *y, int nt, int check) 
   uint64_t *tmp = T2 ? aiq_malloc_array(T2 * maxm, sizeof *tmp) : NULL;
   uint32_t *cnt2 = T2 ? aiq_malloc_array(T2 * (AIQ_BUCKET_SUB * maxm + 1), sizeof *cnt2) : NULL;
   unsigned char *crowded = aiq_calloc(nb, 1);
-  int rc = (T2 && (!tmp || !cnt2)) || !crowded ? AIINEQ_ERR_NOMEM : AIINEQ_OK;
+  double *bs = sums ? aiq_malloc_array(nb, 4 * sizeof *bs) : NULL; /* each bucket's sums */
+  int rc = (T2 && (!tmp || !cnt2)) || !crowded || (sums && !bs) ? AIINEQ_ERR_NOMEM : AIINEQ_OK;
   if (rc == AIINEQ_OK && T2) {
 #pragma omp parallel for num_threads((int)T2) schedule(dynamic, 16) if (T2 > 1)
     for (size_t b = 0; b < nb; b++) {
       size_t t = aiq_par_thread_id(), s = b ? end[b - 1] : 0;
       uint64_t lo = kmin + ((uint64_t)b << shift), w = ((uint64_t)1 << shift) - 1;
       uint64_t hi = kmax - lo < w ? kmax : lo + w; /* bucket b's keys */
+      aiq_bucket_gm gm = {bs ? bs + 4 * b : NULL, s, (double)n, isa_sums};
       crowded[b] = (unsigned char)level2((uint64_t *)(void *)(y + s), end[b] - s, tmp + t * maxm,
-                                         cnt2 + t * (AIQ_BUCKET_SUB * maxm + 1), lo, hi, 0);
+                                         cnt2 + t * (AIQ_BUCKET_SUB * maxm + 1), lo, hi, 0, &gm);
     }
   } else if (rc == AIINEQ_OK) { /* no level 2: back to values for the radix sort */
     to_values(y, (uint64_t *)(void *)y, n, kmin);
@@ -453,17 +578,44 @@ static int bucket_sort(const double *x, size_t n, double *y, int nt, int check) 
   aiq_free(cnt2);
   for (size_t b = 0; b < nb && rc == AIINEQ_OK; b++) { /* the radix sort: whole buckets */
     size_t s = b ? end[b - 1] : 0;
-    if (!T2 || crowded[b]) rc = aiq_sort_double_nt(y + s, end[b] - s, nt);
+    if (!T2 || crowded[b]) {
+      rc = aiq_sort_double_nt(y + s, end[b] - s, nt);
+      aiq_bucket_gm gm = {bs ? bs + 4 * b : NULL, s, (double)n, isa_sums};
+      if (rc == AIINEQ_OK && bs) value_rank_sums(y + s, end[b] - s, &gm);
+    }
   }
+  if (rc == AIINEQ_OK && bs) { /* the buckets' sums in bucket order */
+    double S = bs[0], SC = bs[1], U = bs[2], UC = bs[3];
+    for (size_t b = 1; b < nb; b++) {
+      AIQ_BUCKET_TWOSUM(S, SC, bs[4 * b]);
+      SC += bs[4 * b + 1];
+      AIQ_BUCKET_TWOSUM(U, UC, bs[4 * b + 2]);
+      UC += bs[4 * b + 3];
+    }
+    sums[0] = S;
+    sums[1] = SC;
+    sums[2] = U;
+    sums[3] = UC;
+  }
+  aiq_free(bs);
   aiq_free(crowded);
   aiq_free(cnt);
   return rc;
 }
 
 int aiq_bucket_sort_nt(const double *x, size_t n, double *y, int nt) {
-  return bucket_sort(x, n, y, nt, 0);
+  return bucket_sort(x, n, y, nt, 0, 0, NULL);
 }
 
 int aiq_bucket_sort_checked_nt(const double *x, size_t n, double *y, int nt) {
-  return bucket_sort(x, n, y, nt, 1);
+  return bucket_sort(x, n, y, nt, 1, 0, NULL);
 }
+
+int aiq_bucket_gini_sums_nt(const double *x, size_t n, double *y, int nt, int isa,
+                            double sums[4]) {
+  if (!sums || isa < 0 || isa > best_isa()) return AIINEQ_ERR_ARG;
+  if (n == 0) return AIINEQ_ERR_DEGENERATE;
+  return bucket_sort(x, n, y, nt, 1, isa, sums);
+}
+
+int aiq_bucket_isa(void) { return best_isa(); }
