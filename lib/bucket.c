@@ -238,7 +238,8 @@ typedef struct {
   double *out; /* 4 doubles; NULL: sort mode (values written back) */
   size_t R;
   double nn;
-  int isa;
+  int isa; /* the sums' lane build */
+  int cpu; /* the widest build the CPU runs (for the sub-bucket numbers) */
 } aiq_bucket_gm;
 
 static void rank_sums(const uint64_t *k, size_t m, const aiq_bucket_gm *gm) {
@@ -253,6 +254,36 @@ static void rank_sums(const uint64_t *k, size_t m, const aiq_bucket_gm *gm) {
   }
 #endif
   rank_sums_base(k, m, gm->R, gm->nn, gm->out);
+}
+
+/* idx[i] = (a[i] - lo) >> shift, i < m: level 2's sub-bucket numbers,
+ * computed once in a loop that vectorises (the counting and distributing
+ * passes then only load them: no shift by a variable count per key in
+ * each pass).  Compiled once per instruction set. */
+#define AIQ_BUCKET_SUB_INDEX(NAME, ATTR)                                                    \
+  ATTR static void NAME(const uint64_t *a, size_t m, uint64_t lo, int shift, uint32_t *idx) { \
+    _Pragma("omp simd") for (size_t i = 0; i < m; i++) idx[i] = (uint32_t)((a[i] - lo) >> shift); \
+  }
+AIQ_BUCKET_SUB_INDEX(sub_index_base, )
+#if defined(__x86_64__) && defined(__GNUC__)
+AIQ_BUCKET_SUB_INDEX(sub_index_avx2, __attribute__((target("avx2"))))
+AIQ_BUCKET_SUB_INDEX(sub_index_avx512, __attribute__((target("avx512f"))))
+#endif
+
+static void sub_index(const uint64_t *a, size_t m, uint64_t lo, int shift, uint32_t *idx,
+                      int cpu) {
+#if defined(__x86_64__) && defined(__GNUC__)
+  if (cpu == 2) {
+    sub_index_avx512(a, m, lo, shift, idx);
+    return;
+  }
+  if (cpu == 1) {
+    sub_index_avx2(a, m, lo, shift, idx);
+    return;
+  }
+#endif
+  (void)cpu;
+  sub_index_base(a, m, lo, shift, idx);
 }
 
 /* Level 2: sort the keys a[0..m), which lie in [lo, hi], through tmp (m
@@ -274,7 +305,9 @@ static int level2(uint64_t *a, size_t m, uint64_t *tmp, uint32_t *cnt, uint64_t 
   int shift = shift_for(hi - lo, AIQ_BUCKET_SUB * m);
   size_t nb = (size_t)((hi - lo) >> shift) + 1; /* <= SUB m */
   memset(cnt, 0, nb * sizeof *cnt);
-  for (size_t i = 0; i < m; i++) cnt[(a[i] - lo) >> shift]++;
+  uint32_t *idx = cnt + AIQ_BUCKET_SUB * m; /* past the counts (see bucket_sort) */
+  sub_index(a, m, lo, shift, idx, gm->cpu);
+  for (size_t i = 0; i < m; i++) cnt[idx[i]]++;
   /* crowded: some sub-bucket has more than SMALL values (a vectorised OR,
    * outside the prefix sum, whose running total is its only chain: two
    * counts per step halve that chain) */
@@ -295,7 +328,7 @@ static int level2(uint64_t *a, size_t m, uint64_t *tmp, uint32_t *cnt, uint64_t 
     key_minmax(a, m, &l2, &h2);
     if (h2 - l2 < hi - lo) return level2(a, m, tmp, cnt, l2, h2, 1, gm);
   }
-  for (size_t i = 0; i < m; i++) tmp[cnt[(a[i] - lo) >> shift]++] = a[i];
+  for (size_t i = 0; i < m; i++) tmp[cnt[idx[i]]++] = a[i];
   int crowded = 0;
   if (!over) {
     /* Out of order only inside sub-buckets: when all are small, one
@@ -480,7 +513,7 @@ static int bucket_sort(const double *x, size_t n, double *y, int nt, int check, 
                        double *sums) {
   if (n == 0) return AIINEQ_OK;
   if (!x || !y) return AIINEQ_ERR_ARG;
-  aiq_bucket_gm gm0 = {sums, 0, (double)n, isa_sums};
+  aiq_bucket_gm gm0 = {sums, 0, (double)n, isa_sums, best_isa()};
   if (check)
     for (size_t i = 0; i < n && n <= AIQ_BUCKET_SMALL; i++)
       if (!(x[i] >= 0 && x[i] < INFINITY)) return AIINEQ_ERR_RANGE;
@@ -557,7 +590,9 @@ static int bucket_sort(const double *x, size_t n, double *y, int nt, int check, 
   const size_t *end = cnt + (T - 1) * nb;
   size_t T2 = maxm > UINT32_MAX ? 0 : maxm > n / T ? 1 : T;
   uint64_t *tmp = T2 ? aiq_malloc_array(T2 * maxm, sizeof *tmp) : NULL;
-  uint32_t *cnt2 = T2 ? aiq_malloc_array(T2 * (AIQ_BUCKET_SUB * maxm + 1), sizeof *cnt2) : NULL;
+  /* per thread: SUB maxm counts, then maxm sub-bucket numbers */
+  size_t ncnt2 = (AIQ_BUCKET_SUB + 1) * maxm + 1;
+  uint32_t *cnt2 = T2 ? aiq_malloc_array(T2 * ncnt2, sizeof *cnt2) : NULL;
   unsigned char *crowded = aiq_calloc(nb, 1);
   double *bs = sums ? aiq_malloc_array(nb, 4 * sizeof *bs) : NULL; /* each bucket's sums */
   int rc = (T2 && (!tmp || !cnt2)) || !crowded || (sums && !bs) ? AIINEQ_ERR_NOMEM : AIINEQ_OK;
@@ -567,9 +602,9 @@ static int bucket_sort(const double *x, size_t n, double *y, int nt, int check, 
       size_t t = aiq_par_thread_id(), s = b ? end[b - 1] : 0;
       uint64_t lo = kmin + ((uint64_t)b << shift), w = ((uint64_t)1 << shift) - 1;
       uint64_t hi = kmax - lo < w ? kmax : lo + w; /* bucket b's keys */
-      aiq_bucket_gm gm = {bs ? bs + 4 * b : NULL, s, (double)n, isa_sums};
+      aiq_bucket_gm gm = {bs ? bs + 4 * b : NULL, s, (double)n, isa_sums, isa};
       crowded[b] = (unsigned char)level2((uint64_t *)(void *)(y + s), end[b] - s, tmp + t * maxm,
-                                         cnt2 + t * (AIQ_BUCKET_SUB * maxm + 1), lo, hi, 0, &gm);
+                                         cnt2 + t * ncnt2, lo, hi, 0, &gm);
     }
   } else if (rc == AIINEQ_OK) { /* no level 2: back to values for the radix sort */
     to_values(y, (uint64_t *)(void *)y, n, kmin);
@@ -580,7 +615,7 @@ static int bucket_sort(const double *x, size_t n, double *y, int nt, int check, 
     size_t s = b ? end[b - 1] : 0;
     if (!T2 || crowded[b]) {
       rc = aiq_sort_double_nt(y + s, end[b] - s, nt);
-      aiq_bucket_gm gm = {bs ? bs + 4 * b : NULL, s, (double)n, isa_sums};
+      aiq_bucket_gm gm = {bs ? bs + 4 * b : NULL, s, (double)n, isa_sums, isa};
       if (rc == AIINEQ_OK && bs) value_rank_sums(y + s, end[b] - s, &gm);
     }
   }
