@@ -31,6 +31,9 @@
  */
 #include <math.h>
 #include <string.h>
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#endif
 
 #include "ineq_internal.h"
 #include "internal.h"
@@ -286,6 +289,57 @@ static void sub_index(const uint64_t *a, size_t m, uint64_t lo, int shift, uint3
   sub_index_base(a, m, lo, shift, idx);
 }
 
+/* cnt[0..nb): counts to exclusive prefix sums (each sub-bucket's start);
+ * returns nonzero if some count was over AIQ_BUCKET_SMALL (crowded).
+ * The running total is the only chain: the baseline takes two counts per
+ * step (and tests crowding in a separate vectorised OR); AVX-512 sixteen,
+ * by log-step shifts inside a register. */
+static uint32_t counts_to_starts_base(uint32_t *cnt, size_t nb) {
+  uint32_t over = 0;
+#pragma omp simd reduction(| : over)
+  for (size_t b = 0; b < nb; b++) over |= cnt[b] > AIQ_BUCKET_SMALL;
+  uint32_t run = 0;
+  size_t b = 0;
+  for (; b + 2 <= nb; b += 2) {
+    uint32_t c0 = cnt[b], c1 = cnt[b + 1];
+    cnt[b] = run;
+    cnt[b + 1] = run + c0;
+    run += c0 + c1;
+  }
+  if (b < nb) cnt[b] = run;
+  return over;
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+__attribute__((target("avx512f"))) static uint32_t counts_to_starts_avx512(uint32_t *cnt,
+                                                                            size_t nb) {
+  const __m512i zero = _mm512_setzero_si512(), small = _mm512_set1_epi32(AIQ_BUCKET_SMALL);
+  const __m512i last = _mm512_set1_epi32(15);
+  __m512i run = zero;
+  __mmask16 over = 0;
+  for (size_t b = 0; b < nb; b += 16) {
+    __mmask16 k = nb - b >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (nb - b)) - 1);
+    __m512i v = _mm512_maskz_loadu_epi32(k, cnt + b), x = v;
+    over |= _mm512_cmpgt_epu32_mask(v, small);
+    x = _mm512_add_epi32(x, _mm512_alignr_epi32(x, zero, 15)); /* lane i += lane i - 1 */
+    x = _mm512_add_epi32(x, _mm512_alignr_epi32(x, zero, 14));
+    x = _mm512_add_epi32(x, _mm512_alignr_epi32(x, zero, 12));
+    x = _mm512_add_epi32(x, _mm512_alignr_epi32(x, zero, 8)); /* inclusive sums */
+    _mm512_mask_storeu_epi32(cnt + b, k, _mm512_add_epi32(run, _mm512_sub_epi32(x, v)));
+    run = _mm512_add_epi32(run, _mm512_permutexvar_epi32(last, x));
+  }
+  return over;
+}
+#endif
+
+static uint32_t counts_to_starts(uint32_t *cnt, size_t nb, int cpu) {
+#if defined(__x86_64__) && defined(__GNUC__)
+  if (cpu == 2) return counts_to_starts_avx512(cnt, nb);
+#endif
+  (void)cpu;
+  return counts_to_starts_base(cnt, nb);
+}
+
 /* Level 2: sort the keys a[0..m), which lie in [lo, hi], through tmp (m
  * keys) and cnt (SUB m + 1 counts), leaving the values (doubles) in
  * a[0..m).  [lo, hi] is first the level-1 bucket's key range (no pass
@@ -308,21 +362,8 @@ static int level2(uint64_t *a, size_t m, uint64_t *tmp, uint32_t *cnt, uint64_t 
   uint32_t *idx = cnt + AIQ_BUCKET_SUB * m; /* past the counts (see bucket_sort) */
   sub_index(a, m, lo, shift, idx, gm->cpu);
   for (size_t i = 0; i < m; i++) cnt[idx[i]]++;
-  /* crowded: some sub-bucket has more than SMALL values (a vectorised OR,
-   * outside the prefix sum, whose running total is its only chain: two
-   * counts per step halve that chain) */
-  uint32_t over = 0;
-#pragma omp simd reduction(| : over)
-  for (size_t b = 0; b < nb; b++) over |= cnt[b] > AIQ_BUCKET_SMALL;
-  uint32_t run = 0;
-  size_t b = 0;
-  for (; b + 2 <= nb; b += 2) {
-    uint32_t c0 = cnt[b], c1 = cnt[b + 1];
-    cnt[b] = run;
-    cnt[b + 1] = run + c0;
-    run += c0 + c1;
-  }
-  if (b < nb) cnt[b] = run;
+  uint32_t over = counts_to_starts(cnt, nb, gm->cpu);
+  size_t b;
   if (over && !exact) {
     uint64_t l2, h2;
     key_minmax(a, m, &l2, &h2);
