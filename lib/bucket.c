@@ -1,6 +1,7 @@
 /*
- * bucket.c -- the Gini's sorted copy by a two-level bucket sort (MSD on
- * the order key), with the same output as the radix sort of sort.c.
+ * bucket.c -- a two-level bucket sort (MSD on the order key), with the
+ * same output as the radix sort of sort.c, and the Gini's sums by the
+ * same passes without writing the sorted copy.
  *
  * The order key of a double is sort.c's: the IEEE-754 bits, flipped so
  * that unsigned order is numeric order.  For positive values it is a
@@ -16,9 +17,12 @@
  *    are distributed into them in one counting pass.
  *  Level 2: each bucket, now contiguous and in cache, is cut the same way
  *    (its key range is known from level 1: no pass) into two sub-buckets
- *    per value, distributed through a scratch buffer, finished by one
- *    insertion sweep that is branch-free for neighbour swaps, and written
- *    back as values.  If a sub-bucket gets more than AIQ_BUCKET_SMALL
+ *    per value (sub-bucket numbers computed once, in a vectorised loop;
+ *    the prefix sum sixteen counts at a time in AVX-512), distributed
+ *    through a scratch buffer, finished by one insertion sweep that is
+ *    branch-free for neighbour swaps, and written back as values (the
+ *    sort) or added to the Gini's sums (Gini mode, below: nothing written
+ *    back).  If a sub-bucket gets more than AIQ_BUCKET_SMALL
  *    values, the bucket is cut again by its values' own range; if one is
  *    still crowded with unequal values (ties or spreads the key cannot
  *    resolve: rare), the radix sort sorts the bucket whole.
@@ -28,6 +32,15 @@
  * every input and every thread count.  Threads: level 1 counts and
  * distributes over T fixed parts (offsets: smaller buckets, then the same
  * bucket in earlier parts); level-2 buckets are independent.
+ *
+ * Gini mode (aiq_bucket_gini_sums_nt): the Gini needs only sum y and
+ * sum (2i - n - 1) y_(i), not the sorted array.  Bucket b's keys, once
+ * sorted in level 2's scratch, have the ranks R_b + 1 .. R_b + m_b (R_b:
+ * the values in earlier buckets), so the bucket adds its compensated sums
+ * there (rank_sums) while in L1, and the buckets' sums are combined in
+ * bucket order: no values written back, no later pass over a sorted copy.
+ * A bucket's sums depend on its keys only, so any thread count and any
+ * lane build give the same bits.
  */
 #include <math.h>
 #include <string.h>

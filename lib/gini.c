@@ -5,9 +5,11 @@
  * MODEL.md section 3: G = 2 sum_i i*y_(i) / (n sum y) - (n+1)/n over the
  * ascending order statistics.  Evaluated as sum_i (2i - n - 1) y_(i) / (n S),
  * the same number without the cancellation between two terms near 1, with
- * Neumaier-compensated sums (computed branch-free, one chunk per vector
- * lane: the same bits).  The sorted copy comes from the bucket sort of
- * bucket.c (the same array as the radix sort, faster on incomes).
+ * Neumaier-compensated sums (branch-free TwoSum).  The sums come from the
+ * bucket sort of bucket.c, which never writes the sorted copy: each of its
+ * level-1 buckets, once sorted (in cache), adds its values with the weights
+ * of their ranks in eight fixed lanes, and the buckets' sums are combined
+ * in bucket order (the same bits for every thread count and lane build).
  */
 #include <math.h>
 

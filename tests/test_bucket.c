@@ -5,9 +5,9 @@
  * threshold and the parallel threshold, and 1, 2, 3 and 7 threads.  The
  * checked sort (aiq_bucket_sort_checked_nt) and the Gini on caller scratch
  * (aiq_gini_plain_buf) against the unchecked sort and aiq_gini_plain_nt.
- * The Gini's vectorised sums (one chunk per lane, every lane build the CPU
- * runs) bit for bit against the scalar chunked Neumaier sums they replaced,
- * and against qsort with a long double formula.
+ * The Gini's sums (each level-1 bucket's sorted keys in eight lanes) bit
+ * for bit the same in every lane build the CPU runs and for 1, 2 and 3
+ * threads, and against qsort with a long double formula.
  */
 #include <stdint.h>
 #include <string.h>
@@ -206,7 +206,7 @@ static double gini_qsort(const double *x, size_t n, double *scratch) {
  * partial last vectors; valid kinds only (non-negative, finite). */
 START_TEST(test_gini_lanes_bits) {
   static const int kinds[] = {0, 3, 4, 5, 6, 7, 11, 13};
-  const size_t sizes[] = {33, 1000, 65536, 100003, 17 * 8192 + 5, 200000,
+  const size_t sizes[] = {7, 32, 33, 1000, 65536, 100003, 17 * 8192 + 5, 200000,
                           aiq_test_size(2100007, 65537)};
   size_t nmax = 2100007;
   double *x = malloc(nmax * sizeof *x), *y = malloc(nmax * sizeof *y);
