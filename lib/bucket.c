@@ -77,9 +77,13 @@ static inline double value_of(uint64_t k) {
   return v;
 }
 
-/* Smallest shift with (range >> shift) < nb. */
+/* Smallest shift with (range >> shift) < nb (nb >= 1; at most 63).  No
+ * shift below bitlen(range) - bitlen(nb) can do (range >> s keeps more
+ * bits than nb has), so the search starts there: one or two steps instead
+ * of up to 63 (level 2 asks once per bucket). */
 static int shift_for(uint64_t range, uint64_t nb) {
   int s = 0;
+  if (range >= nb) s = __builtin_clzll(nb) - __builtin_clzll(range);
   while (s < 63 && (range >> s) >= nb) s++;
   return s;
 }
