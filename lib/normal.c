@@ -182,9 +182,7 @@ __attribute__((always_inline)) static inline void ppf_n(central_fn central, fini
     /* 1 and 2 */
     size_t k = central(pc, xc, m, tail_p, tail_i);
     /* 3; special p get a harmless argument and are redone in pass 4.  The
-     * logarithm is vmath's over the whole list (as tail_var, the same bits);
-     * the square root stays a scalar loop: with errno semantics the
-     * compiler does not vectorise it (and sqrtsd is cheap). */
+     * logarithm is vmath's over the whole list (as tail_var, the same bits). */
 #pragma omp simd
     for (size_t t = 0; t < k; t++) {
       double pj = tail_p[t], r = pj - 0.5 < 0.0 ? pj : 1.0 - pj;
@@ -197,15 +195,15 @@ __attribute__((always_inline)) static inline void ppf_n(central_fn central, fini
 
 /* The same code compiled three times on x86-64: for the baseline (SSE2, two
  * lanes), AVX2 (four lanes; AVX2 does not imply FMA, and contraction is off
- * anyway) and AVX-512F (eight lanes, and pass 1 by compressing stores),
+ * anyway) and AVX-512F (eight lanes, with its own fused loops below),
  * chosen at run time by CPUID (under valgrind, which hides AVX-512, the
  * AVX2 build runs: the same bits).  Elsewhere one build for the target. */
-#if defined(__x86_64__) && defined(__GNUC__)
-#include <immintrin.h>
-
 static void ppf_n_base(const double *p, double *x, size_t n) {
   ppf_n(central_c, finish_c, p, x, n);
 }
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
 
 __attribute__((target("avx2"))) static void ppf_n_avx2(const double *p, double *x, size_t n) {
   ppf_n(central_c, finish_c, p, x, n);
