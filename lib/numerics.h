@@ -21,7 +21,9 @@
 int aiq_gauss_hermite(size_t q, double *t, double *w);
 
 /* Standard normal quantile PhiInv(p) for p in (0,1) (Wichura 1988, AS241
- * PPND16, about 1e-16 relative); -inf at 0, +inf at 1, NaN outside [0,1]. */
+ * PPND16, within 7.5e-16 relative; the tails' logarithm from vmath.h's
+ * aiq_vlog, so that the batch can share it); -inf at 0, +inf at 1, NaN
+ * outside [0,1]. */
 double aiq_norm_ppf(double p);
 
 /* x[i] = aiq_norm_ppf(p[i]) for i < n, bit for bit, faster: the central
