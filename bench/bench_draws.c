@@ -3,8 +3,13 @@
  * blocks (aiq_rng_uniform4 against the interleaved aiq_rng_uniform4_n) and
  * normal quantiles (aiq_norm_ppf against the SIMD aiq_norm_ppf_n, and its
  * baseline build aiq_norm_ppf_n_base) over
- * uniform p, as draw_households uses them.  Also checks that scalar and batch
- * results are identical bit for bit.  Prints figures; never fails on speed.
+ * uniform p, as draw_households uses them; and ns per household of the six
+ * household uniforms: aiq_household_uniforms (Philox4x32-10, three blocks,
+ * best kernel), each kernel of aiq_rng_uniform6_n, and the 0.2.0 scheme
+ * (two Philox4x64-10 blocks per household), in batches of 256 households as
+ * draw_households calls it.  Also checks that scalar and batch results, and
+ * all kernels, are identical bit for bit.  Prints figures; never fails on
+ * speed.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -13,6 +18,7 @@
 #include <math.h>
 #include <time.h>
 
+#include "draws.h"
 #include "numerics.h"
 #include "rng.h"
 
@@ -26,6 +32,81 @@ static double now(void) {
 
 /* Defeats dead-code elimination of the timed loops. */
 static volatile double sink;
+
+/* The household draws up to 0.2.0: two Philox4x64-10 blocks per household,
+ * lanes regrouped draw-major (as lib/draws.c did). */
+static void households_philox4x64(uint64_t seed, uint64_t i0, size_t n, double *u) {
+  double b0[4 * BATCH], b1[4 * BATCH];
+  for (size_t lo = 0; lo < n; lo += BATCH) {
+    size_t m = n - lo < BATCH ? n - lo : BATCH;
+    aiq_rng_uniform4_n(seed, 0, i0 + lo, 0, m, b0);
+    aiq_rng_uniform4_n(seed, 0, i0 + lo, 1, m, b1);
+    for (size_t i = 0; i < m; i++) {
+      u[AIQ_DRAW_A * n + lo + i] = b0[4 * i];
+      u[AIQ_DRAW_E * n + lo + i] = b0[4 * i + 1];
+      u[AIQ_DRAW_K * n + lo + i] = b0[4 * i + 2];
+      u[AIQ_DRAW_Z * n + lo + i] = b0[4 * i + 3];
+      u[AIQ_DRAW_S * n + lo + i] = b1[4 * i];
+      u[AIQ_DRAW_O * n + lo + i] = b1[4 * i + 1];
+    }
+  }
+}
+
+/* Best-of-REPS ns per household of the household draws over N households,
+ * batch by batch; kind < 0: the 0.2.0 scheme, 0: aiq_household_uniforms,
+ * else the aiq_rng_uniform6_n kernel of that aiq_rng_isa.  ref, if not
+ * NULL, is compared with the output, batch by batch; returns -1 on a
+ * difference. */
+static double households(int kind, double *u, const double *ref) {
+  double best = 1e300;
+  for (int r = 0; r < REPS; r++) {
+    double t = now();
+    for (size_t i = 0; i < N; i += BATCH) {
+      double *o = u + AIQ_NDRAWS * i;
+      if (kind < 0) households_philox4x64(42, i, BATCH, o);
+      else if (kind == 0) aiq_household_uniforms(42, i, BATCH, o);
+      else aiq_rng_uniform6_n((aiq_rng_isa)kind, 42, 0, i, BATCH, o);
+    }
+    best = fmin(best, now() - t);
+    sink = u[r];
+  }
+  if (ref && memcmp(u, ref, AIQ_NDRAWS * (size_t)N * sizeof *u) != 0) return -1;
+  return 1e9 * best / N;
+}
+
+static int household_table(void) {
+  double *u = malloc(AIQ_NDRAWS * (size_t)N * sizeof *u);
+  double *ref = malloc(AIQ_NDRAWS * (size_t)N * sizeof *ref);
+  if (!u || !ref) return 0;
+  static const struct {
+    int kind;
+    const char *what;
+  } rows[] = {{-1, "0.2.0: 2 Philox4x64-10 blocks"},
+              {AIQ_RNG_SCALAR, "Philox4x32-10 x3, scalar (R123)"},
+              {AIQ_RNG_AVX2, "Philox4x32-10 x3, AVX2"},
+              {AIQ_RNG_AVX512, "Philox4x32-10 x3, AVX-512"},
+              {0, "aiq_household_uniforms"}};
+  households(AIQ_RNG_SCALAR, ref, NULL);
+  int ok = 1;
+  printf("household draws: best of %d, %d households (6 uniforms each), batch %d\n", REPS, N,
+         BATCH);
+  printf("%-34s %14s %s\n", "what", "ns/household", "same bits as scalar");
+  for (size_t k = 0; k < sizeof rows / sizeof rows[0]; k++) {
+    int kind = rows[k].kind;
+    if (kind > 0 && !aiq_rng_isa_supported((aiq_rng_isa)kind)) {
+      printf("%-34s %14s\n", rows[k].what, "(no CPU)");
+      continue;
+    }
+    double ns = households(kind, u, kind < 0 ? NULL : ref);
+    if (ns < 0) ns = households(kind, u, NULL);
+    int same = kind < 0 || memcmp(u, ref, AIQ_NDRAWS * (size_t)N * sizeof *u) == 0;
+    ok = ok && same;
+    printf("%-34s %14.2f %s\n", rows[k].what, ns, kind < 0 ? "(other scheme)" : same ? "yes" : "NO");
+  }
+  free(u);
+  free(ref);
+  return ok;
+}
 
 int main(void) {
   double *u = malloc(4 * (size_t)N * sizeof *u), *v = malloc(4 * (size_t)N * sizeof *v);
@@ -71,5 +152,6 @@ int main(void) {
   free(v);
   free(x);
   free(y);
-  return same_u && same_x ? 0 : 1;
+  int same_h = household_table();
+  return same_u && same_x && same_h ? 0 : 1;
 }

@@ -7,13 +7,18 @@
  * piecewise-linear logarithm, so cutting the key range into equal parts
  * spreads log-normal incomes fairly evenly.
  *
- *  Level 1: the key range [min, max] is cut into at most 2048 buckets
+ *  Range: one vectorised min/max pass (which also flags NaN: the checked
+ *    sort's test).
+ *  Level 1: the key range [min, max] is cut into at most 2048 buckets (512
+ *    under 2^20 values)
  *    ((key - min) >> shift: 2048 counters stay in L1 like a radix pass's)
- *    and the values are distributed into them in one counting pass.
+ *    and the keys (not the values: each later pass would convert again)
+ *    are distributed into them in one counting pass.
  *  Level 2: each bucket, now contiguous and in cache, is cut the same way
  *    (its key range is known from level 1: no pass) into two sub-buckets
- *    per value, distributed through a scratch buffer and finished by one
- *    insertion pass.  If a sub-bucket gets more than AIQ_BUCKET_SMALL
+ *    per value, distributed through a scratch buffer, finished by one
+ *    insertion sweep that is branch-free for neighbour swaps, and written
+ *    back as values.  If a sub-bucket gets more than AIQ_BUCKET_SMALL
  *    values, the bucket is cut again by its values' own range; if one is
  *    still crowded with unequal values (ties or spreads the key cannot
  *    resolve: rare), the radix sort sorts the bucket whole.
@@ -33,9 +38,28 @@
 #include "par.h"
 
 #define AIQ_BUCKET_L1 2048   /* level-1 buckets at most */
+#define AIQ_BUCKET_L1_SMALL 512 /* ... under 2^20 values: fewer store streams */
 #define AIQ_BUCKET_SMALL 32  /* insertion sort up to this many values */
 #define AIQ_BUCKET_SUB 2     /* level-2 sub-buckets per value (1, 4, 8: slower) */
 #define AIQ_BUCKET_PAR_MIN 65536
+
+/* The buffers hold order keys between the passes (one conversion per value
+ * each way instead of one per pass and comparison); memcpy is the
+ * aliasing-safe way to keep uint64_t bits in the caller's doubles. */
+static inline uint64_t key_at(const double *a, size_t i) {
+  uint64_t k;
+  memcpy(&k, a + i, sizeof k);
+  return k;
+}
+static inline void key_put(double *a, size_t i, uint64_t k) { memcpy(a + i, &k, sizeof k); }
+
+/* aiq_order_value without a branch. */
+static inline double value_of(uint64_t k) {
+  uint64_t u = k ^ ((uint64_t)((int64_t)(k ^ AIQ_KEY_SIGN) >> 63) | AIQ_KEY_SIGN);
+  double v;
+  memcpy(&v, &u, sizeof v);
+  return v;
+}
 
 /* Smallest shift with (range >> shift) < nb. */
 static int shift_for(uint64_t range, uint64_t nb) {
@@ -44,25 +68,84 @@ static int shift_for(uint64_t range, uint64_t nb) {
   return s;
 }
 
-/* Insertion sort of a[0..m) by key. */
-static void insertion_by_key(double *a, size_t m) {
-  for (size_t i = 1; i < m; i++) {
-    double v = a[i];
-    uint64_t kv = aiq_order_key(v);
-    size_t j = i;
-    while (j > 0 && aiq_order_key(a[j - 1]) > kv) {
-      a[j] = a[j - 1];
-      j--;
+/* One step of the sweep over a[0..): key i joins the sorted a[0..i). */
+#define AIQ_SWEEP_STEP(a, i, cur, prev)      \
+  do {                                       \
+    uint64_t x_ = (a)[i];                    \
+    uint64_t lo_ = x_ < (cur) ? x_ : (cur);  \
+    (cur) = x_ < (cur) ? (cur) : x_;         \
+    if ((prev) > lo_) {                      \
+      size_t j_ = (i) - 1;                   \
+      do {                                   \
+        (a)[j_] = (a)[j_ - 1];               \
+        j_--;                                \
+      } while (j_ > 0 && (a)[j_ - 1] > lo_); \
+      (a)[j_] = lo_;                         \
+    } else {                                 \
+      (a)[(i) - 1] = lo_;                    \
+      (prev) = lo_;                          \
+    }                                        \
+  } while (0)
+
+/* Insertion sort of the keys a[0..m), nearly sorted after the sub-buckets:
+ * a sweep that keeps the largest key so far (cur) in a register and writes
+ * the smaller of it and the next key one place behind, without a branch
+ * (an inverted neighbour pair, the usual disorder, costs nothing); only a
+ * key that must go two or more places back (prev, the last key written,
+ * is larger) takes the branch into the shifting loop, which is rare. */
+static void insertion_keys(uint64_t *a, size_t m) {
+  if (m < 2) return;
+  uint64_t cur = a[0], prev = 0; /* no key is below 0: no place before a[0] */
+  for (size_t i = 1; i < m; i++) AIQ_SWEEP_STEP(a, i, cur, prev);
+  a[m - 1] = cur;
+}
+
+/* insertion_keys of a[0..m) when no key of a[0..h) is above one of
+ * a[h..m) (h a sub-bucket boundary): the two halves' sweeps interleaved,
+ * so that their compare-and-move chains overlap. */
+static void insertion_keys2(uint64_t *a, size_t h, size_t m) {
+  uint64_t *b = a + h;
+  size_t mb = m - h, both = h < mb ? h : mb;
+  if (both < 2) {
+    insertion_keys(a, h);
+    insertion_keys(b, mb);
+    return;
+  }
+  uint64_t cur = a[0], prev = 0, curb = b[0], prevb = 0;
+  size_t i = 1;
+  for (; i < both; i++) {
+    AIQ_SWEEP_STEP(a, i, cur, prev);
+    AIQ_SWEEP_STEP(b, i, curb, prevb);
+  }
+  for (size_t k = i; k < h; k++) AIQ_SWEEP_STEP(a, k, cur, prev);
+  for (size_t k = i; k < mb; k++) AIQ_SWEEP_STEP(b, k, curb, prevb);
+  a[h - 1] = cur;
+  b[mb - 1] = curb;
+}
+
+/* a[i] = value_of(k[i]) for i < m (a and k may be the same memory); lo
+ * is a lower bound of the keys.  Keys of non-negative values (from +0.0
+ * up) only need their sign bit cleared, which vectorises on any target. */
+static void to_values(double *a, const uint64_t *k, size_t m, uint64_t lo) {
+  if (lo >= AIQ_KEY_SIGN) {
+#pragma omp simd
+    for (size_t i = 0; i < m; i++) {
+      uint64_t u = k[i] ^ AIQ_KEY_SIGN;
+      double v;
+      memcpy(&v, &u, sizeof v);
+      a[i] = v;
     }
-    a[j] = v;
+  } else {
+#pragma omp simd
+    for (size_t i = 0; i < m; i++) a[i] = value_of(k[i]);
   }
 }
 
-/* Key range of a[0..m). */
-static void key_minmax(const double *a, size_t m, uint64_t *lo, uint64_t *hi) {
+/* Key range of a[0..m) (keys). */
+static void key_minmax(const uint64_t *a, size_t m, uint64_t *lo, uint64_t *hi) {
   uint64_t l = UINT64_MAX, h = 0;
   for (size_t i = 0; i < m; i++) {
-    uint64_t k = aiq_order_key(a[i]);
+    uint64_t k = a[i];
     l = k < l ? k : l;
     h = k > h ? k : h;
   }
@@ -70,67 +153,197 @@ static void key_minmax(const double *a, size_t m, uint64_t *lo, uint64_t *hi) {
   *hi = h;
 }
 
-/* Key bounds of a[0..m) (m > 0, no NaN): the values' bounds, widened at
- * zero so that both -0.0 and +0.0 are inside whichever zero was found. */
-static void key_bounds(const double *a, size_t m, uint64_t *lo, uint64_t *hi) {
-  double l, h;
-  aiq_par_minmax(a, m, 1, &l, &h);
-  *lo = aiq_order_key(l == 0 ? -0.0 : l);
-  *hi = aiq_order_key(h == 0 ? 0.0 : h);
-}
-
-/* Level 2: sort a[0..m), whose keys lie in [lo, hi], through tmp (m
- * doubles) and cnt (SUB m + 1 counts).  [lo, hi] is first the level-1
- * bucket's key range (no pass needed); if that leaves a crowded
- * sub-bucket, the values' own range is tried (exact = 1).  Returns 0, or 1
- * when a crowded sub-bucket of unequal values is left unsorted (the caller
- * then radix-sorts a[0..m)). */
-static int level2(double *a, size_t m, double *tmp, uint32_t *cnt, uint64_t lo, uint64_t hi,
+/* Level 2: sort the keys a[0..m), which lie in [lo, hi], through tmp (m
+ * keys) and cnt (SUB m + 1 counts), leaving the values (doubles) in
+ * a[0..m).  [lo, hi] is first the level-1 bucket's key range (no pass
+ * needed); if that leaves a crowded sub-bucket, the keys' own range is
+ * tried (exact = 1).  Returns 0, or 1 when a crowded sub-bucket of unequal
+ * keys is left unsorted (the caller then radix-sorts the values a[0..m)). */
+static int level2(uint64_t *a, size_t m, uint64_t *tmp, uint32_t *cnt, uint64_t lo, uint64_t hi,
                   int exact) {
-  if (m <= AIQ_BUCKET_SMALL) {
-    insertion_by_key(a, m);
+  if (m <= AIQ_BUCKET_SMALL || lo == hi) {
+    insertion_keys(a, m);
+    to_values((double *)(void *)a, a, m, lo);
     return 0;
   }
-  if (lo == hi) return 0;
   int shift = shift_for(hi - lo, AIQ_BUCKET_SUB * m);
   size_t nb = (size_t)((hi - lo) >> shift) + 1; /* <= SUB m */
   memset(cnt, 0, nb * sizeof *cnt);
-  for (size_t i = 0; i < m; i++) cnt[(aiq_order_key(a[i]) - lo) >> shift]++;
-  uint32_t run = 0, big = 0;
-  for (size_t b = 0; b < nb; b++) {
-    uint32_t c = cnt[b];
+  for (size_t i = 0; i < m; i++) cnt[(a[i] - lo) >> shift]++;
+  /* crowded: some sub-bucket has more than SMALL values (a vectorised OR,
+   * outside the prefix sum, whose running total is its only chain: two
+   * counts per step halve that chain) */
+  uint32_t over = 0;
+#pragma omp simd reduction(| : over)
+  for (size_t b = 0; b < nb; b++) over |= cnt[b] > AIQ_BUCKET_SMALL;
+  uint32_t run = 0;
+  size_t b = 0;
+  for (; b + 2 <= nb; b += 2) {
+    uint32_t c0 = cnt[b], c1 = cnt[b + 1];
     cnt[b] = run;
-    run += c;
-    big = c > big ? c : big;
+    cnt[b + 1] = run + c0;
+    run += c0 + c1;
   }
-  if (big > AIQ_BUCKET_SMALL && !exact) {
+  if (b < nb) cnt[b] = run;
+  if (over && !exact) {
     uint64_t l2, h2;
-    key_bounds(a, m, &l2, &h2);
-    l2 = l2 > lo ? l2 : lo;
-    h2 = h2 < hi ? h2 : hi;
+    key_minmax(a, m, &l2, &h2);
     if (h2 - l2 < hi - lo) return level2(a, m, tmp, cnt, l2, h2, 1);
   }
-  for (size_t i = 0; i < m; i++) tmp[cnt[(aiq_order_key(a[i]) - lo) >> shift]++] = a[i];
-  memcpy(a, tmp, m * sizeof *a);
-  /* Out of order only inside sub-buckets: when all are small, one
-   * insertion pass over the bucket finishes it (about one comparison per
-   * value, no loop over sub-buckets). */
-  if (big <= AIQ_BUCKET_SMALL) {
-    insertion_by_key(a, m);
-    return 0;
-  }
+  for (size_t i = 0; i < m; i++) tmp[cnt[(a[i] - lo) >> shift]++] = a[i];
   int crowded = 0;
-  for (size_t b = 0; b < nb; b++) { /* sub-bucket b is [cnt[b-1], cnt[b]) */
-    size_t s = b ? cnt[b - 1] : 0, e = cnt[b];
-    if (e - s <= AIQ_BUCKET_SMALL) {
-      insertion_by_key(a + s, e - s);
-    } else {
-      uint64_t l2, h2;
-      key_minmax(a + s, e - s, &l2, &h2);
-      crowded |= l2 != h2;
+  if (!over) {
+    /* Out of order only inside sub-buckets: when all are small, one
+     * insertion pass over the bucket finishes it (about one comparison per
+     * value, no loop over sub-buckets). */
+    insertion_keys2(tmp, nb > 1 ? cnt[nb / 2 - 1] : m, m); /* cnt[b]: sub-bucket b's end */
+  } else {
+    for (b = 0; b < nb; b++) { /* sub-bucket b is [cnt[b-1], cnt[b]) */
+      size_t s = b ? cnt[b - 1] : 0, e = cnt[b];
+      if (e - s <= AIQ_BUCKET_SMALL) {
+        insertion_keys(tmp + s, e - s);
+      } else {
+        uint64_t l2, h2;
+        key_minmax(tmp + s, e - s, &l2, &h2);
+        crowded |= l2 != h2;
+      }
     }
   }
+  to_values((double *)(void *)a, tmp, m, lo);
   return crowded;
+}
+
+/* Value range of x[0..n) for the sort: *lo, *hi the smallest and largest
+ * value that is not a NaN; returns 1 if some value is a NaN.  Several
+ * lanes of vectors of the instruction set's width (compiled once per set
+ * below; a comparison is exact in any of them). */
+#define AIQ_BUCKET_RANGE(NAME, ATTR, V, M, W)                                              \
+  ATTR static int NAME(const double *x, size_t n, double *lo, double *hi) {               \
+    enum { G = 16 / (W) };                                                                \
+    V l[G], h[G];                                                                         \
+    M nan[G];                                                                             \
+    for (int g = 0; g < G; g++)                                                           \
+      for (int j = 0; j < (W); j++) {                                                     \
+        l[g][j] = h[g][j] = x[0];                                                         \
+        nan[g][j] = 0;                                                                    \
+      }                                                                                   \
+    size_t i = 0;                                                                         \
+    for (; i + 16 <= n; i += 16) {                                                        \
+      _Pragma("GCC unroll 16") for (int g = 0; g < G; g++) {                              \
+        V v;                                                                              \
+        memcpy(&v, x + i + (size_t)g * (W), sizeof v);                                    \
+        M a = v < l[g], b = v > h[g];                                                     \
+        l[g] = (V)(((M)v & a) | ((M)l[g] & ~a));                                          \
+        h[g] = (V)(((M)v & b) | ((M)h[g] & ~b));                                          \
+        nan[g] |= v != v;                                                                 \
+      }                                                                                   \
+    }                                                                                     \
+    double L = x[0], H = x[0];                                                            \
+    int bad = 0;                                                                          \
+    for (int g = 0; g < G; g++)                                                           \
+      for (int j = 0; j < (W); j++) {                                                     \
+        L = l[g][j] < L ? l[g][j] : L;                                                    \
+        H = h[g][j] > H ? h[g][j] : H;                                                    \
+        bad |= nan[g][j] != 0;                                                            \
+      }                                                                                   \
+    for (; i < n; i++) {                                                                  \
+      L = x[i] < L ? x[i] : L;                                                            \
+      H = x[i] > H ? x[i] : H;                                                            \
+      bad |= x[i] != x[i];                                                                \
+    }                                                                                     \
+    *lo = L;                                                                              \
+    *hi = H;                                                                              \
+    return bad || L != L;                                                                 \
+  }
+
+typedef double aiq_bucket_v2 __attribute__((vector_size(16)));
+typedef long long aiq_bucket_m2 __attribute__((vector_size(16)));
+AIQ_BUCKET_RANGE(range_base, , aiq_bucket_v2, aiq_bucket_m2, 2)
+#if defined(__x86_64__) && defined(__GNUC__)
+typedef double aiq_bucket_v4 __attribute__((vector_size(32)));
+typedef long long aiq_bucket_m4 __attribute__((vector_size(32)));
+typedef double aiq_bucket_v8 __attribute__((vector_size(64)));
+typedef long long aiq_bucket_m8 __attribute__((vector_size(64)));
+AIQ_BUCKET_RANGE(range_avx2, __attribute__((target("avx2"))), aiq_bucket_v4, aiq_bucket_m4, 4)
+AIQ_BUCKET_RANGE(range_avx512, __attribute__((target("avx512f"))), aiq_bucket_v8,
+                 aiq_bucket_m8, 8)
+#endif
+
+/* The widest build the CPU runs: 2 AVX-512, 1 AVX2, 0 baseline. */
+static int best_isa(void) {
+#if defined(__x86_64__) && defined(__GNUC__)
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx512f") ? 2 : __builtin_cpu_supports("avx2") ? 1 : 0;
+#else
+  return 0;
+#endif
+}
+
+/* Level 1's counting and distributing passes over x[lo..hi): in blocks,
+ * the keys and bucket numbers first (a loop that vectorises: the same
+ * integer operations on each value), then the counters' increments or the
+ * stores, the only serial part.  Compiled once per instruction set. */
+#define AIQ_BUCKET_BLOCK 256
+#define AIQ_BUCKET_L1_PASSES(SUF, ATTR)                                                     \
+  ATTR static void l1_count_##SUF(const double *x, size_t lo, size_t hi, uint64_t kmin,     \
+                                  int shift, size_t *c) {                                   \
+    uint32_t idx[AIQ_BUCKET_BLOCK];                                                         \
+    for (size_t i0 = lo; i0 < hi; i0 += AIQ_BUCKET_BLOCK) {                                 \
+      size_t m = hi - i0 < AIQ_BUCKET_BLOCK ? hi - i0 : AIQ_BUCKET_BLOCK;                   \
+      _Pragma("omp simd") for (size_t j = 0; j < m; j++) idx[j] =                           \
+          (uint32_t)((aiq_order_key(x[i0 + j]) - kmin) >> shift);                           \
+      for (size_t j = 0; j < m; j++) c[idx[j]]++;                                           \
+    }                                                                                       \
+  }                                                                                         \
+  ATTR static void l1_scatter_##SUF(const double *x, size_t lo, size_t hi, uint64_t kmin,   \
+                                    int shift, size_t *off, double *y) {                    \
+    uint64_t key[AIQ_BUCKET_BLOCK];                                                         \
+    uint32_t idx[AIQ_BUCKET_BLOCK];                                                         \
+    for (size_t i0 = lo; i0 < hi; i0 += AIQ_BUCKET_BLOCK) {                                 \
+      size_t m = hi - i0 < AIQ_BUCKET_BLOCK ? hi - i0 : AIQ_BUCKET_BLOCK;                   \
+      _Pragma("omp simd") for (size_t j = 0; j < m; j++) {                                  \
+        key[j] = aiq_order_key(x[i0 + j]);                                                  \
+        idx[j] = (uint32_t)((key[j] - kmin) >> shift);                                      \
+      }                                                                                     \
+      for (size_t j = 0; j < m; j++) key_put(y, off[idx[j]]++, key[j]);                     \
+    }                                                                                       \
+  }
+
+AIQ_BUCKET_L1_PASSES(base, )
+#if defined(__x86_64__) && defined(__GNUC__)
+AIQ_BUCKET_L1_PASSES(avx2, __attribute__((target("avx2"))))
+AIQ_BUCKET_L1_PASSES(avx512, __attribute__((target("avx512f"))))
+#endif
+
+/* Range of x[0..n) (n > 0) with up to T threads: chunks fixed by n, each
+ * by the widest kernel the CPU has (min and max are exact in any order). */
+static int value_range(const double *x, size_t n, size_t T, double *lo, double *hi) {
+  int isa = best_isa();
+  size_t nc = aiq_par_nchunks(n);
+  double part[AIQ_PAR_MAXCHUNKS][2];
+  int bad = 0;
+#pragma omp parallel for num_threads((int)T) schedule(static) if (T > 1 && nc > 1) \
+    reduction(| : bad)
+  for (size_t c = 0; c < nc; c++) {
+    size_t a = aiq_par_lo(n, nc, c), m = aiq_par_lo(n, nc, c + 1) - a;
+#if defined(__x86_64__) && defined(__GNUC__)
+    if (isa == 2)
+      bad |= range_avx512(x + a, m, &part[c][0], &part[c][1]);
+    else if (isa == 1)
+      bad |= range_avx2(x + a, m, &part[c][0], &part[c][1]);
+    else
+#endif
+      bad |= range_base(x + a, m, &part[c][0], &part[c][1]);
+  }
+  (void)isa;
+  double l = part[0][0], h = part[0][1];
+  for (size_t c = 1; c < nc; c++) {
+    l = part[c][0] < l ? part[c][0] : l;
+    h = part[c][1] > h ? part[c][1] : h;
+  }
+  *lo = l;
+  *hi = h;
+  return bad;
 }
 
 /* The sort; with check, AIINEQ_ERR_RANGE (y unspecified) as soon as the
@@ -142,33 +355,45 @@ static int bucket_sort(const double *x, size_t n, double *y, int nt, int check) 
     for (size_t i = 0; i < n && n <= AIQ_BUCKET_SMALL; i++)
       if (!(x[i] >= 0 && x[i] < INFINITY)) return AIINEQ_ERR_RANGE;
   if (n <= AIQ_BUCKET_SMALL) {
-    memcpy(y, x, n * sizeof *y);
-    insertion_by_key(y, n);
+    for (size_t i = 0; i < n; i++) key_put(y, i, aiq_order_key(x[i]));
+    level2((uint64_t *)(void *)y, n, NULL, NULL, 0, 0, 1);
     return AIINEQ_OK;
   }
   size_t T = 1;
 #ifdef _OPENMP
   if (nt > 1 && n >= AIQ_BUCKET_PAR_MIN) T = (size_t)nt;
 #endif
-  /* The value range (a NaN makes vmax NaN), which is also the checked
-   * sort's test. */
+  /* The value range, which is also the checked sort's test. */
   double vmin, vmax;
-  aiq_par_minmax(x, n, (int)T, &vmin, &vmax);
-  if (check && !(vmin >= 0 && vmax < INFINITY)) return AIINEQ_ERR_RANGE;
+  int has_nan = value_range(x, n, T, &vmin, &vmax);
+  if (check && (has_nan || !(vmin >= 0 && vmax < INFINITY))) return AIINEQ_ERR_RANGE;
+  if (has_nan) { /* outside the contract (no NaN): the radix sort's order */
+    memcpy(y, x, n * sizeof *y);
+    return aiq_sort_double_nt(y, n, nt);
+  }
   uint64_t kmin = aiq_order_key(vmin == 0 ? -0.0 : vmin), kmax = aiq_order_key(vmax == 0 ? 0.0 : vmax);
   if (kmin == kmax) { /* one bit pattern (all-zero data may miss this) */
     memcpy(y, x, n * sizeof *y);
     return AIINEQ_OK;
   }
-  int shift = shift_for(kmax - kmin, AIQ_BUCKET_L1);
+  /* Below 2^20 values, 512 buckets (level 2 stays in L1 either way; the
+   * distribution writes to fewer places at once: about 5% faster at 2e5). */
+  int shift = shift_for(kmax - kmin, n < ((size_t)1 << 20) ? AIQ_BUCKET_L1_SMALL : AIQ_BUCKET_L1);
+  int isa = best_isa();
   size_t nb = (size_t)((kmax - kmin) >> shift) + 1;
   size_t *cnt = aiq_calloc(T * nb + 1, sizeof *cnt);
   if (!cnt) return AIINEQ_ERR_NOMEM;
 #pragma omp parallel for num_threads((int)T) schedule(static) if (T > 1)
   for (size_t t = 0; t < T; t++) {
-    size_t *c = cnt + t * nb;
-    for (size_t i = aiq_par_lo(n, T, t), e = aiq_par_lo(n, T, t + 1); i < e; i++)
-      c[(aiq_order_key(x[i]) - kmin) >> shift]++;
+    size_t lo = aiq_par_lo(n, T, t), e = aiq_par_lo(n, T, t + 1);
+#if defined(__x86_64__) && defined(__GNUC__)
+    if (isa == 2)
+      l1_count_avx512(x, lo, e, kmin, shift, cnt + t * nb);
+    else if (isa == 1)
+      l1_count_avx2(x, lo, e, kmin, shift, cnt + t * nb);
+    else
+#endif
+      l1_count_base(x, lo, e, kmin, shift, cnt + t * nb);
   }
   size_t run = 0, maxm = 0;
   for (size_t b = 0; b < nb; b++) {
@@ -181,18 +406,26 @@ static int bucket_sort(const double *x, size_t n, double *y, int nt, int check) 
     run += m;
     maxm = m > maxm ? m : maxm;
   }
+  /* y holds the keys until level 2 writes each bucket's values. */
 #pragma omp parallel for num_threads((int)T) schedule(static) if (T > 1)
   for (size_t t = 0; t < T; t++) {
-    size_t *off = cnt + t * nb;
-    for (size_t i = aiq_par_lo(n, T, t), e = aiq_par_lo(n, T, t + 1); i < e; i++)
-      y[off[(aiq_order_key(x[i]) - kmin) >> shift]++] = x[i];
+    size_t lo = aiq_par_lo(n, T, t), e = aiq_par_lo(n, T, t + 1);
+#if defined(__x86_64__) && defined(__GNUC__)
+    if (isa == 2)
+      l1_scatter_avx512(x, lo, e, kmin, shift, cnt + t * nb, y);
+    else if (isa == 1)
+      l1_scatter_avx2(x, lo, e, kmin, shift, cnt + t * nb, y);
+    else
+#endif
+      l1_scatter_base(x, lo, e, kmin, shift, cnt + t * nb, y);
   }
+  (void)isa;
   /* Bucket b is [end[b-1], end[b]), end = the last part's offsets.  Each
-   * thread of level 2 has maxm doubles and maxm + 1 counts of scratch; a
+   * thread of level 2 has maxm keys and SUB maxm + 1 counts of scratch; a
    * giant bucket (over n / T values) makes level 2 serial. */
   const size_t *end = cnt + (T - 1) * nb;
   size_t T2 = maxm > UINT32_MAX ? 0 : maxm > n / T ? 1 : T;
-  double *tmp = T2 ? aiq_malloc_array(T2 * maxm, sizeof *tmp) : NULL;
+  uint64_t *tmp = T2 ? aiq_malloc_array(T2 * maxm, sizeof *tmp) : NULL;
   uint32_t *cnt2 = T2 ? aiq_malloc_array(T2 * (AIQ_BUCKET_SUB * maxm + 1), sizeof *cnt2) : NULL;
   unsigned char *crowded = aiq_calloc(nb, 1);
   int rc = (T2 && (!tmp || !cnt2)) || !crowded ? AIINEQ_ERR_NOMEM : AIINEQ_OK;
@@ -202,9 +435,11 @@ static int bucket_sort(const double *x, size_t n, double *y, int nt, int check) 
       size_t t = aiq_par_thread_id(), s = b ? end[b - 1] : 0;
       uint64_t lo = kmin + ((uint64_t)b << shift), w = ((uint64_t)1 << shift) - 1;
       uint64_t hi = kmax - lo < w ? kmax : lo + w; /* bucket b's keys */
-      crowded[b] = (unsigned char)level2(y + s, end[b] - s, tmp + t * maxm,
+      crowded[b] = (unsigned char)level2((uint64_t *)(void *)(y + s), end[b] - s, tmp + t * maxm,
                                          cnt2 + t * (AIQ_BUCKET_SUB * maxm + 1), lo, hi, 0);
     }
+  } else if (rc == AIINEQ_OK) { /* no level 2: back to values for the radix sort */
+    to_values(y, (uint64_t *)(void *)y, n, kmin);
   }
   aiq_free(tmp); /* before the radix sort's own scratch */
   aiq_free(cnt2);

@@ -129,6 +129,7 @@ typedef struct work {
   double *lm;           /* Q x 2K log masses */
   double *pk;           /* 2K scratch */
   double *r;            /* 2K */
+  double *wt;           /* Q: one cell's weights exp(lm - max) */
 } work;
 
 /* Log masses of every (node, cell) under the choice coefficients in w, and
@@ -186,18 +187,18 @@ static void cell_stats(work *w, const aiq_tech *tech, double *mu, double *V, dou
       double mx = -INFINITY;
       for (size_t i = 0; i < Q; i++)
         if (w->lm[i * C + c] > mx) mx = w->lm[i * C + c];
-      double sw = 0.0, swq = 0.0;
+      double sw = 0.0, swq = 0.0, *wt = w->wt;
       for (size_t i = 0; i < Q; i++) {
         double q = tech->c[k] * (w->g->a[i] + be * e) + tech->d[k];
-        double wt = exp(w->lm[i * C + c] - mx);
-        sw += wt;
-        swq += wt * q;
+        wt[i] = exp(w->lm[i * C + c] - mx); /* kept for the variance */
+        sw += wt[i];
+        swq += wt[i] * q;
         ls_sum += exp(w->lm[i * C + c] + q - ls_max);
       }
       double mean = swq / sw, ssd = 0.0;
       for (size_t i = 0; i < Q; i++) {
         double dq = tech->c[k] * (w->g->a[i] + be * e) + tech->d[k] - mean;
-        ssd += exp(w->lm[i * C + c] - mx) * dq * dq;
+        ssd += wt[i] * dq * dq;
       }
       mu[c] = mean;
       V[c] = ssd / sw;
@@ -245,12 +246,14 @@ static int work_init(work *w, const aiineq_model *m, const aiq_grid *g) {
   size_t K = m->n_tasks;
   w->m = m;
   w->g = g;
-  w->alpha = aiq_malloc_array(K, (8 + 2 * g->q) * sizeof(double));
+  /* (2K + 1)(4 + Q) >= 8K + 2KQ + Q doubles, the product checked */
+  w->alpha = aiq_malloc_array(2 * K + 1, (4 + g->q) * sizeof(double));
   if (!w->alpha) return AIINEQ_ERR_NOMEM;
   w->beta = w->alpha + 2 * K;
   w->pk = w->alpha + 4 * K;
   w->r = w->alpha + 6 * K;
   w->lm = w->alpha + 8 * K;
+  w->wt = w->lm + 2 * K * g->q;
   return AIINEQ_OK;
 }
 

@@ -38,6 +38,12 @@ int aiq_gini_plain_nt(const double *x, size_t n, double *gini, int nt);
  * Ginis share one buffer). */
 int aiq_gini_plain_buf(const double *x, size_t n, double *gini, int nt, double *y);
 
+/* For tests: the Gini of the ascending values y[0..n), one thread, its
+ * compensated sums in lane build isa (0 baseline, 1 AVX2, 2 AVX-512: the
+ * same bits in each).  AIINEQ_ERR_ARG if the CPU cannot run isa (or NULL),
+ * AIINEQ_ERR_DEGENERATE for a zero total or n == 0. */
+int aiq_gini_sorted_isa(const double *y, size_t n, double *gini, int isa);
+
 /* y[0..n) receives x[0..n) sorted as aiq_sort_double sorts (the same
  * array: one output per input), by a two-level bucket sort (bucket.c),
  * faster on spread-out data such as incomes; x and y must not overlap.

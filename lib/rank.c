@@ -74,26 +74,66 @@ static rank_map rank_map_for(uint64_t kmin, uint64_t kmax, size_t nb) {
   return m;
 }
 
-/* A bucket that straddles a block boundary: its first rank, its size and
- * where its members start in the member list. */
+/* Buckets of s[lo..hi) into block[] and their counts into c.  The map's
+ * fields in locals (through a pointer they were reloaded after every
+ * count, which might have changed them), and the linear map's truncation
+ * through int64_t (t < nb - 1 <= INT32_MAX: the same integer, without the
+ * branch of a conversion to size_t). */
+static void count_part(const double *s, size_t lo, size_t hi, rank_map map, size_t *restrict c,
+                       int32_t *restrict block) {
+  if (map.linear) {
+    double half = map.half, vlo = map.lo, scale = map.scale, top = (double)(map.nb - 1);
+    int32_t last = (int32_t)(map.nb - 1);
+    for (size_t i = lo; i < hi; i++) {
+      double t = ((s[i] + 0.0) * half - vlo) * scale;
+      int32_t b = t < top ? (int32_t)(int64_t)t : last;
+      block[i] = b;
+      c[b]++;
+    }
+    return;
+  }
+  for (size_t i = lo; i < hi; i++) {
+    size_t b = rank_bucket(&map, s[i] + 0.0);
+    block[i] = (int32_t)b;
+    c[b]++;
+  }
+}
+
+/* A bucket that straddles a block boundary: its first rank, its size,
+ * where its members start in the member list and part 0's cursor there
+ * (the other parts' cursors live in their rows of the counts). */
 typedef struct straddle {
-  size_t rank0, m, pos;
+  size_t rank0, m, pos, cur;
 } straddle;
 
 static inline int32_t block_of(size_t rank, size_t J, size_t n) {
   return (int32_t)((uint64_t)rank * (uint64_t)J / (uint64_t)n);
 }
 
+/* First rank of block j + 1: ceil((j + 1) n / J). */
+static inline size_t block_end(size_t j, size_t J, size_t n) {
+  return (size_t)(((uint64_t)(j + 1) * n + J - 1) / J);
+}
+
+/* A member of a straddling bucket: its key (of s[i] + 0.0) and index,
+ * listed by the tag pass, which streams through s anyway (the straddlers'
+ * values read later, scattered, were a cache miss each). */
+typedef struct member {
+  uint64_t key;
+  size_t i;
+} member;
+
 /* Exact blocks of one straddling bucket's members mem[0..m) (listed in
- * index order) by (value, index). */
+ * index order) by (value, index): the ranks rank0, rank0 + 1, ... in
+ * that order, their blocks with one division, then boundary by boundary. */
 static int rank_straddle(const double *s, size_t n, size_t J, const straddle *st,
-                         const size_t *mem, int32_t *block) {
-  size_t m = st->m;
+                         const member *mem, int32_t *block) {
+  size_t m = st->m, jb = (size_t)block_of(st->rank0, J, n), next = block_end(jb, J, n);
   if (m <= AIQ_RANK_SMALL) {
     uint64_t k[AIQ_RANK_SMALL];
     size_t id[AIQ_RANK_SMALL];
     for (size_t a = 0; a < m; a++) {
-      uint64_t kv = aiq_order_key(s[mem[a]] + 0.0);
+      uint64_t kv = mem[a].key;
       size_t j = a;
       while (j > 0 && k[j - 1] > kv) { /* strict: ties keep index order */
         k[j] = k[j - 1];
@@ -101,74 +141,66 @@ static int rank_straddle(const double *s, size_t n, size_t J, const straddle *st
         j--;
       }
       k[j] = kv;
-      id[j] = mem[a];
+      id[j] = mem[a].i;
     }
-    for (size_t a = 0; a < m; a++) block[id[a]] = block_of(st->rank0 + a, J, n);
+    for (size_t a = 0; a < m; a++) {
+      while (st->rank0 + a >= next) next = block_end(++jb, J, n);
+      block[id[a]] = (int32_t)jb;
+    }
     return AIINEQ_OK;
   }
   double *v = aiq_malloc_array(m, sizeof *v);
   size_t *p = aiq_malloc_array(m, sizeof *p);
   int rc = v && p ? AIINEQ_OK : AIINEQ_ERR_NOMEM;
   if (rc == AIINEQ_OK) {
-    for (size_t a = 0; a < m; a++) v[a] = s[mem[a]];
+    for (size_t a = 0; a < m; a++) v[a] = s[mem[a].i];
     rc = aiq_argsort_double(v, m, p); /* stable: ties stay in index order */
   }
   if (rc == AIINEQ_OK)
-    for (size_t a = 0; a < m; a++) block[mem[p[a]]] = block_of(st->rank0 + a, J, n);
+    for (size_t a = 0; a < m; a++) {
+      while (st->rank0 + a >= next) next = block_end(++jb, J, n);
+      block[mem[p[a]].i] = (int32_t)jb;
+    }
   aiq_free(v);
   aiq_free(p);
   return rc;
 }
 
-/* The members of the straddling buckets (marked block[i] < 0; tag[b] - J
- * is bucket b's straddle number) and their exact blocks. */
-static int rank_straddlers(const double *s, size_t n, size_t J, int32_t *block,
-                           const rank_map *map, const size_t *tag, straddle *st, size_t ns) {
-  size_t total = 0;
-  for (size_t q = 0; q < ns; q++) {
-    st[q].pos = total;
-    total += st[q].m;
-  }
-  size_t *mem = aiq_malloc_array(total, sizeof *mem);
-  if (!mem) return AIINEQ_ERR_NOMEM;
-  for (size_t i = 0; i < n; i++) /* in index order */
-    if (block[i] < 0) mem[st[tag[rank_bucket(map, s[i] + 0.0)] - J].pos++] = i;
-  int rc = AIINEQ_OK;
-  for (size_t q = 0; q < ns && rc == AIINEQ_OK; q++) {
-    st[q].pos -= st[q].m;
-    rc = rank_straddle(s, n, J, &st[q], mem + st[q].pos, block);
-  }
-  aiq_free(mem);
-  return rc;
-}
-
-/* Bucket counts (T rows) into tags: the block of a bucket whose ranks lie
- * in one block, J + its straddle number otherwise; fills st, returns the
- * number of straddlers.  The block of the running rank advances boundary
- * by boundary (no division per bucket). */
-static size_t tag_buckets(size_t *cnt, size_t nb, size_t T, size_t n, size_t J, straddle *st) {
-  size_t run = 0, jb = 0, ns = 0;
-  size_t next = (size_t)(((uint64_t)n + J - 1) / J); /* first rank of block 1 */
+/* Bucket counts (T rows) into tags (row 0): the block of a bucket whose
+ * ranks lie in one block, J + its straddle number otherwise; fills st
+ * (with each straddler's place in the member list, *total members in
+ * all) and turns the counts of a straddler in rows t > 0 into part t's
+ * cursor in the member list (parts in order: the list is in index order).
+ * Returns the number of straddlers.  The block of the running rank
+ * advances boundary by boundary (no division per bucket); an empty bucket
+ * gets a tag too (never read: no value maps there), which saves a branch
+ * that the empty buckets make unpredictable. */
+static size_t tag_buckets(size_t *cnt, size_t nb, size_t T, size_t n, size_t J, straddle *st,
+                          size_t *total) {
+  size_t run = 0, jb = 0, ns = 0, pos = 0;
+  size_t next = block_end(0, J, n); /* first rank of block 1 */
   for (size_t b = 0; b < nb; b++) {
-    size_t m = 0;
-    for (size_t t = 0; t < T; t++) m += cnt[t * nb + b];
-    if (m == 0) { /* no value maps here: the tag is never read */
-      cnt[b] = 0;
-      continue;
-    }
-    while (run >= next) { /* next = ceil((jb + 1) n / J) */
-      jb++;
-      next = (size_t)(((uint64_t)(jb + 1) * n + J - 1) / J);
-    }
+    size_t m = cnt[b];
+    for (size_t t = 1; t < T; t++) m += cnt[t * nb + b];
+    while (run >= next && jb < J) next = block_end(++jb, J, n);
     if (run + m <= next) {
       cnt[b] = jb;
     } else {
       st[ns].rank0 = run;
       st[ns].m = m;
+      st[ns].pos = st[ns].cur = pos;
+      size_t off = pos + cnt[b];
+      for (size_t t = 1; t < T; t++) {
+        size_t c = cnt[t * nb + b];
+        cnt[t * nb + b] = off;
+        off += c;
+      }
+      pos += m;
       cnt[b] = J + ns++;
     }
     run += m;
   }
+  *total = pos;
   return ns;
 }
 
@@ -208,6 +240,7 @@ int aiq_rank_blocks_range(const double *s, size_t n, size_t J, int32_t *block, i
   /* Fewer buckets per part with more parts: the counts stay ~8/FILL bytes
    * a value, and the result does not depend on the bucket count. */
   size_t nb = n / AIQ_RANK_FILL / T;
+  nb = nb < (size_t)INT32_MAX ? nb : (size_t)INT32_MAX; /* a bucket fits block[i] */
   rank_map map = rank_map_for(kmin, kmax, nb > 2 ? nb : 2);
   nb = map.nb;
   size_t cap = J < nb ? J : nb; /* a straddler holds one of the J - 1 boundaries */
@@ -218,20 +251,39 @@ int aiq_rank_blocks_range(const double *s, size_t n, size_t J, int32_t *block, i
     aiq_free(st);
     return AIINEQ_ERR_NOMEM;
   }
+  /* Count, keeping each value's bucket in block[i] (nb <= INT32_MAX). */
 #pragma omp parallel for num_threads((int)T) schedule(static) if (T > 1)
-  for (size_t t = 0; t < T; t++) {
-    size_t *c = cnt + t * nb;
-    for (size_t i = aiq_par_lo(n, T, t), e = aiq_par_lo(n, T, t + 1); i < e; i++)
-      c[rank_bucket(&map, s[i] + 0.0)]++;
+  for (size_t t = 0; t < T; t++)
+    count_part(s, aiq_par_lo(n, T, t), aiq_par_lo(n, T, t + 1), map, cnt + t * nb, block);
+  size_t total = 0, ns = tag_buckets(cnt, nb, T, n, J, st, &total);
+  member *mem = ns ? aiq_malloc_array(total, sizeof *mem) : NULL;
+  if (ns && !mem) {
+    aiq_free(st);
+    aiq_free(cnt);
+    return AIINEQ_ERR_NOMEM;
   }
-  size_t ns = tag_buckets(cnt, nb, T, n, J, st);
+  /* Blocks from the tags; the members of the straddlers go to the member
+   * list, each part at its own cursors (part 0's in st, part t's in row t
+   * of the counts), so the list is in index order. */
   const size_t *tag = cnt;
 #pragma omp parallel for num_threads((int)T) schedule(static) if (T > 1)
-  for (size_t i = 0; i < n; i++) {
-    size_t g = tag[rank_bucket(&map, s[i] + 0.0)];
-    block[i] = g < J ? (int32_t)g : -1;
+  for (size_t t = 0; t < T; t++) {
+    size_t *cur = cnt + t * nb;
+    for (size_t i = aiq_par_lo(n, T, t), e = aiq_par_lo(n, T, t + 1); i < e; i++) {
+      size_t b = (size_t)block[i], g = tag[b];
+      if (g < J) {
+        block[i] = (int32_t)g;
+      } else {
+        member *p = &mem[t ? cur[b]++ : st[g - J].cur++];
+        p->key = aiq_order_key(s[i] + 0.0);
+        p->i = i;
+      }
+    }
   }
-  int rc = ns ? rank_straddlers(s, n, J, block, &map, tag, st, ns) : AIINEQ_OK;
+  int rc = AIINEQ_OK;
+  for (size_t q = 0; q < ns && rc == AIINEQ_OK; q++)
+    rc = rank_straddle(s, n, J, &st[q], mem + st[q].pos, block);
+  aiq_free(mem);
   aiq_free(st);
   aiq_free(cnt);
   return rc;

@@ -110,23 +110,99 @@ static inline int thread_id(void) {
 #endif
 }
 
-/* Mean and population standard deviation of x[0..n) (two passes), with the
- * fixed chunking of par.h so the bits do not depend on nt. */
-static void mean_sd(const double *x, size_t n, int nt, double *mean, double *sd) {
-  double mu = aiq_par_sum(x, n, nt) / (double)n;
-  size_t nc = aiq_par_nchunks(n);
-  double part[AIQ_PAR_MAXCHUNKS];
-#pragma omp parallel for num_threads(nt) schedule(static) if (nc > 1 && nt > 1)
-  for (size_t c = 0; c < nc; c++) {
-    double ss = 0.0;
-    for (size_t i = aiq_par_lo(n, nc, c), hi = aiq_par_lo(n, nc, c + 1); i < hi; i++)
-      ss += (x[i] - mu) * (x[i] - mu);
-    part[c] = ss;
+/* Sums (pass 0) or sums of squared deviations from mu (pass 1) of three
+ * arrays over chunk c of par.h's chunking of n values, into part[c], each
+ * added in index order.  Two chunks c, c + 1 at a time (both of length q
+ * or q + 1: their first q values side by side, then the tails): six
+ * independent chains of additions instead of three, whose latency bound
+ * the loop. */
+static void chunk_sums(const double *const x[3], size_t n, size_t nc, size_t c, size_t nchunk,
+                       int pass, const double mu[3], double part[][3]) {
+  const double *restrict x0 = x[0], *restrict x1 = x[1], *restrict x2 = x[2];
+  double m0 = mu[0], m1 = mu[1], m2 = mu[2];
+  size_t lo[2], hi[2];
+  double s[2][3] = {{0.0, 0.0, 0.0}, {0.0, 0.0, 0.0}};
+  for (size_t k = 0; k < nchunk; k++) {
+    lo[k] = aiq_par_lo(n, nc, c + k);
+    hi[k] = aiq_par_lo(n, nc, c + k + 1);
   }
-  double ss = 0.0;
-  for (size_t c = 0; c < nc; c++) ss += part[c];
-  *mean = mu;
-  *sd = sqrt(ss / (double)n);
+  size_t common = 0;
+  if (nchunk == 2) {
+    common = hi[0] - lo[0] < hi[1] - lo[1] ? hi[0] - lo[0] : hi[1] - lo[1];
+    const double *a0 = x0 + lo[0], *a1 = x1 + lo[0], *a2 = x2 + lo[0];
+    const double *b0 = x0 + lo[1], *b1 = x1 + lo[1], *b2 = x2 + lo[1];
+    double p0 = 0.0, p1 = 0.0, p2 = 0.0, q0 = 0.0, q1 = 0.0, q2 = 0.0;
+    if (pass == 0)
+      for (size_t i = 0; i < common; i++) {
+        p0 += a0[i];
+        p1 += a1[i];
+        p2 += a2[i];
+        q0 += b0[i];
+        q1 += b1[i];
+        q2 += b2[i];
+      }
+    else
+      for (size_t i = 0; i < common; i++) {
+        p0 += (a0[i] - m0) * (a0[i] - m0);
+        p1 += (a1[i] - m1) * (a1[i] - m1);
+        p2 += (a2[i] - m2) * (a2[i] - m2);
+        q0 += (b0[i] - m0) * (b0[i] - m0);
+        q1 += (b1[i] - m1) * (b1[i] - m1);
+        q2 += (b2[i] - m2) * (b2[i] - m2);
+      }
+    s[0][0] = p0;
+    s[0][1] = p1;
+    s[0][2] = p2;
+    s[1][0] = q0;
+    s[1][1] = q1;
+    s[1][2] = q2;
+  }
+  for (size_t k = 0; k < nchunk; k++) { /* the tails (or a lone chunk) */
+    double t0 = s[k][0], t1 = s[k][1], t2 = s[k][2];
+    if (pass == 0)
+      for (size_t i = lo[k] + common; i < hi[k]; i++) {
+        t0 += x0[i];
+        t1 += x1[i];
+        t2 += x2[i];
+      }
+    else
+      for (size_t i = lo[k] + common; i < hi[k]; i++) {
+        t0 += (x0[i] - m0) * (x0[i] - m0);
+        t1 += (x1[i] - m1) * (x1[i] - m1);
+        t2 += (x2[i] - m2) * (x2[i] - m2);
+      }
+    part[c + k][0] = t0;
+    part[c + k][1] = t1;
+    part[c + k][2] = t2;
+  }
+}
+
+/* Means and population standard deviations of three arrays of n values
+ * (two passes over all three), each with the fixed chunking of par.h: per
+ * array the same sums in the same order as one array at a time (the mean
+ * is aiq_par_sum's, then the squared deviations' sum in the same chunks),
+ * so the bits do not depend on nt, and the independent chains of
+ * additions overlap their latencies. */
+static void mean_sd3(const double *const x[3], size_t n, int nt, double mean[3], double sd[3]) {
+  (void)nt; /* only read by OpenMP */
+  size_t nc = aiq_par_nchunks(n), npair = (nc + 1) / 2;
+  double part[AIQ_PAR_MAXCHUNKS][3];
+  double mu[3] = {0.0, 0.0, 0.0}, ss[3] = {0.0, 0.0, 0.0};
+  for (int pass = 0; pass < 2; pass++) {
+#pragma omp parallel for num_threads(nt) schedule(static) if (nc > 1 && nt > 1)
+    for (size_t p = 0; p < npair; p++)
+      chunk_sums(x, n, nc, 2 * p, 2 * p + 1 < nc ? 2 : 1, pass, mu, part);
+    double *out = pass == 0 ? mu : ss;
+    for (int a = 0; a < 3; a++) {
+      double t = 0.0;
+      for (size_t c = 0; c < nc; c++) t += part[c][a];
+      out[a] = pass == 0 ? t / (double)n : t;
+    }
+  }
+  for (int a = 0; a < 3; a++) {
+    mean[a] = mu[a];
+    sd[a] = sqrt(ss[a] / (double)n);
+  }
 }
 
 /* Firms: productivity Phi_j and complementary assets K_j (same in both
@@ -351,73 +427,101 @@ static void draw_households(const aiineq_model *m, aiineq_result *r, const econ_
  * blocks only keep the arguments in L1 between the two passes). */
 #define EXP_BLOCK 1024
 
-/* Unnormalised ownership shares exp(.) in place of eps_o; returns their
- * total (aiq_par_sum's chunks and order, summed as each chunk is
- * exponentiated).  The pre economy's income pass divides by it. */
-static double ownership(const aiineq_model *m, aiineq_result *r, double *own, int nt) {
+/* Ownership and the sorting indices of both economies, in one pass over
+ * the households after the moments of ability and of both economies' log
+ * base wages (mean_sd3):
+ *  - the unnormalised ownership shares exp(.) in place of eps_o, and their
+ *    total (aiq_par_sum's chunks and order, summed as each chunk is
+ *    exponentiated); the pre economy's income pass divides by it;
+ *  - per economy the sorting index rho std(log b) + rc eps_s into income
+ *    (the pre economy's overwrites eps_s) and its smallest and largest
+ *    value range[s] (for the block ranks: no range pass). */
+static double ownership(const aiineq_model *m, aiineq_result *r, double *restrict own, int nt,
+                        double range[2][2]) {
   size_t N = r->N;
-  double ma, sda;
-  mean_sd(r->ability, N, nt, &ma, &sda);
+  const double *restrict ab = r->ability;
+  double *restrict eps_s = r->sim[AIINEQ_PRE].income; /* becomes the pre index */
+  double *restrict idx1 = r->sim[AIINEQ_POST].income;
+  const double *restrict lb0 = r->sim[AIINEQ_PRE].wage; /* log b */
+  const double *restrict lb1 = r->sim[AIINEQ_POST].wage;
+  const double *const x[3] = {ab, lb0, lb1};
+  double mean[3], sd[3];
+  mean_sd3(x, N, nt, mean, sd);
+  double ma = mean[0], sda = sd[0], mb0 = mean[1], sdb0 = sd[1], mb1 = mean[2], sdb1 = sd[2];
   double top10 = aiq_par(m, TOP10), rho = aiq_par(m, RHO_OWN);
   double sigma_o = aiq_norm_ppf(0.9) - aiq_norm_ppf(1.0 - top10);
   double rc = sqrt(1.0 - rho * rho);
+  double rs = aiq_par(m, RHO_SORT), rcs = sqrt(1.0 - rs * rs);
   size_t nc = aiq_par_nchunks(N);
-  double part[AIQ_PAR_MAXCHUNKS];
+  double part[AIQ_PAR_MAXCHUNKS][5];
 #pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1 && N > AIQ_PAR_GRAIN)
   for (size_t c = 0; c < nc; c++) {
-    double sum = 0.0;
+    double sum = 0.0, lo0 = INFINITY, hi0 = -INFINITY, lo1 = INFINITY, hi1 = -INFINITY;
     for (size_t lo = aiq_par_lo(N, nc, c), end = aiq_par_lo(N, nc, c + 1); lo < end;
          lo += EXP_BLOCK) {
       size_t hi = end - lo < EXP_BLOCK ? end : lo + EXP_BLOCK;
-      for (size_t i = lo; i < hi; i++) {
-        double za = sda > 0.0 ? (r->ability[i] - ma) / sda : 0.0;
-        own[i] = sigma_o * (rho * za + rc * own[i]);
+      /* (the loops with a division only when the divisor is positive:
+       * a division under a condition is not vectorised) */
+      if (sda > 0.0) {
+        AIQ_SIMD
+        for (size_t i = lo; i < hi; i++)
+          own[i] = sigma_o * (rho * ((ab[i] - ma) / sda) + rc * own[i]);
+      } else {
+        for (size_t i = lo; i < hi; i++) own[i] = sigma_o * (rho * 0.0 + rc * own[i]);
       }
       aiq_vexp(own + lo, own + lo, hi - lo);
-      for (size_t i = lo; i < hi; i++) sum += own[i];
+      if (sdb0 > 0.0 && sdb1 > 0.0) {
+        AIQ_SIMD
+        for (size_t i = lo; i < hi; i++) {
+          double e = eps_s[i];
+          idx1[i] = rs * ((lb1[i] - mb1) / sdb1) + rcs * e;
+          eps_s[i] = rs * ((lb0[i] - mb0) / sdb0) + rcs * e;
+        }
+      } else {
+        for (size_t i = lo; i < hi; i++) {
+          double e = eps_s[i];
+          double sb1 = sdb1 > 0.0 ? (lb1[i] - mb1) / sdb1 : 0.0;
+          double sb0 = sdb0 > 0.0 ? (lb0[i] - mb0) / sdb0 : 0.0;
+          idx1[i] = rs * sb1 + rcs * e;
+          eps_s[i] = rs * sb0 + rcs * e;
+        }
+      }
+      /* the serial sum, and the ranges beside it (its latency hides them) */
+      for (size_t i = lo; i < hi; i++) {
+        double v1 = idx1[i], v0 = eps_s[i];
+        sum += own[i];
+        lo1 = v1 < lo1 ? v1 : lo1;
+        hi1 = v1 > hi1 ? v1 : hi1;
+        lo0 = v0 < lo0 ? v0 : lo0;
+        hi0 = v0 > hi0 ? v0 : hi0;
+      }
     }
-    part[c] = sum;
+    part[c][0] = sum;
+    part[c][1] = lo0;
+    part[c][2] = hi0;
+    part[c][3] = lo1;
+    part[c][4] = hi1;
   }
   double total = 0.0;
-  for (size_t c = 0; c < nc; c++) total += part[c];
+  for (size_t c = 0; c < nc; c++) total += part[c][0];
+  for (int s = 0; s < 2; s++) {
+    double l = part[0][1 + 2 * s], h = part[0][2 + 2 * s];
+    for (size_t c = 1; c < nc; c++) {
+      l = part[c][1 + 2 * s] < l ? part[c][1 + 2 * s] : l;
+      h = part[c][2 + 2 * s] > h ? part[c][2 + 2 * s] : h;
+    }
+    range[s][0] = l;
+    range[s][1] = h;
+  }
   return total;
 }
 
-/* Sorting indices of both economies, then ranks -> firms (equal blocks in
- * productivity order): firm = floor(rank J / N), from aiq_rank_blocks
- * (rank.c), the blocks of the stable argsort without sorting. */
-static int matching(const aiineq_model *m, aiineq_result *r, int nt) {
+/* Ranks -> firms (equal blocks in productivity order): firm = floor(rank
+ * J / N) of the sorting indices (in income, from ownership), from
+ * aiq_rank_blocks_range (rank.c), the blocks of the stable argsort without
+ * sorting. */
+static int matching(aiineq_result *r, int nt, double range[2][2]) {
   size_t N = r->N, J = r->J;
-  double rho = aiq_par(m, RHO_SORT), rc = sqrt(1.0 - rho * rho);
-  double *eps_s = r->sim[AIINEQ_PRE].income;
-  double range[2][2]; /* per economy the index's smallest and largest value */
-  size_t nc = aiq_par_nchunks(N);
-  double part[AIQ_PAR_MAXCHUNKS][2];
-  for (int s = 1; s >= 0; s--) { /* post first: the pre index overwrites eps_s */
-    aiq_sim *sm = &r->sim[s];
-    double mb, sdb;
-    mean_sd(sm->wage, N, nt, &mb, &sdb);
-    /* The index and its range (for the block ranks: no range pass). */
-#pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1 && N > AIQ_PAR_GRAIN)
-    for (size_t c = 0; c < nc; c++) {
-      double lo = INFINITY, hi = -INFINITY;
-      for (size_t i = aiq_par_lo(N, nc, c), e = aiq_par_lo(N, nc, c + 1); i < e; i++) {
-        double std_b = sdb > 0.0 ? (sm->wage[i] - mb) / sdb : 0.0;
-        double v = rho * std_b + rc * eps_s[i];
-        sm->income[i] = v;
-        lo = v < lo ? v : lo;
-        hi = v > hi ? v : hi;
-      }
-      part[c][0] = lo;
-      part[c][1] = hi;
-    }
-    range[s][0] = part[0][0];
-    range[s][1] = part[0][1];
-    for (size_t c = 1; c < nc; c++) {
-      range[s][0] = part[c][0] < range[s][0] ? part[c][0] : range[s][0];
-      range[s][1] = part[c][1] > range[s][1] ? part[c][1] : range[s][1];
-    }
-  }
   for (int s = 0; s < 2; s++) {
     aiq_sim *sm = &r->sim[s];
     int rcode = aiq_rank_blocks_range(sm->income, N, J, sm->firm, nt, range[s][0], range[s][1]);
@@ -426,130 +530,271 @@ static int matching(const aiineq_model *m, aiineq_result *r, int nt) {
   return AIINEQ_OK;
 }
 
-/* Firm scratch arrays, J each. */
+/* Firm scratch arrays, J each (fbuf: 10 J).  Both economies' firm stages
+ * run side by side, so the arrays change roles (see firm_stage): */
 typedef struct firm_work {
-  double *phi, *assets, *va, *cnt, *mlogb, *mlogw, *X, *factor;
+  double *phi, *assets; /* during the value-added pass; then the post economy's
+                         * log rent factor and rent factor */
+  double *va;           /* the pre economy's value added by firm */
+  double *cnt;          /* head counts (the same in both economies) */
+  double *mlogb, *mlogw; /* the pre economy's firm sums of log b and log w */
+  double *X;            /* m5 design: column 0 the pre log rent factor until
+                         * the regression, column 1 log v_j, column 2 the
+                         * post economy's value added until the regression */
+  double *factor;       /* the pre economy's rent factor */
 } firm_work;
 
-/* Value added, head count and (pre economy only) log base wage of
- * households lo..hi-1 into their firms, in household order. */
-static void scatter_va(firm_work *f, const int32_t *firm, const double *vadd,
-                       const double *logb, size_t lo, size_t hi, int pre) {
+/* Value added of households lo..hi-1 into their firms in both economies
+ * (va[s]), and the pre economy's log base wage (mlogb), in household order
+ * per economy.  (Head counts need no scatter: firm_sizes.) */
+static void scatter_va(double *const va[2], double *restrict mlogb, const aiineq_result *r,
+                       size_t lo, size_t hi) {
+  const int32_t *restrict f0 = r->sim[AIINEQ_PRE].firm, *restrict f1 = r->sim[AIINEQ_POST].firm;
+  const double *restrict v0 = r->sim[AIINEQ_PRE].income, *restrict v1 = r->sim[AIINEQ_POST].income;
+  const double *restrict logb = r->sim[AIINEQ_PRE].wage;
+  double *restrict va0 = va[0], *restrict va1 = va[1];
   for (size_t i = lo; i < hi; i++) {
-    size_t j = (size_t)firm[i];
-    f->va[j] += vadd[i];
-    f->cnt[j] += 1.0;
-    if (pre) f->mlogb[j] += logb[i];
+    size_t j0 = (size_t)f0[i], j1 = (size_t)f1[i];
+    va0[j0] += v0[i];
+    mlogb[j0] += logb[i];
+    va1[j1] += v1[i];
   }
 }
 
+/* Head counts of the J firms: firm j holds the ranks r with
+ * floor(r J / N) = j, i.e. [ceil(j N / J), ceil((j + 1) N / J)); exact
+ * integers, so the same doubles as adding 1.0 per household. */
+static void firm_sizes(size_t N, size_t J, double *cnt) {
+  uint64_t lo = 0;
+  for (size_t j = 0; j < J; j++) {
+    uint64_t hi = ((uint64_t)(j + 1) * N + J - 1) / J;
+    cnt[j] = (double)(hi - lo);
+    lo = hi;
+  }
+}
+
+/* x when keep is 1, +0.0 when it is 0, without a branch (a household's
+ * education is a coin flip to the branch predictor). */
+static inline double keep_if(double x, int keep) {
+  uint64_t b;
+  memcpy(&b, &x, sizeof b);
+  b &= (uint64_t)0 - (uint64_t)keep;
+  memcpy(&x, &b, sizeof x);
+  return x;
+}
+
+/* Value added y_i + g_i of households lo..hi-1 of economy s into its
+ * income array (scratch until the incomes). */
+static void value_added(const aiineq_model *m, aiineq_result *r, int s, const econ_in *in,
+                        const firm_work *f, const double *gtask, size_t lo, size_t hi) {
+  double be = aiq_par(m, BETA_E);
+  const aiq_sim *sm = &r->sim[s];
+  double *restrict vadd = sm->income;
+  const double *restrict phi = f->phi, *restrict assets = f->assets, *restrict ab = r->ability;
+  const double *restrict tc = in->tech->c, *restrict td = in->tech->d, *restrict pk = in->eq->p;
+  const int32_t *restrict firm = sm->firm, *restrict task = sm->task, *restrict edu = sm->education;
+  AIQ_SIMD
+  for (size_t i = lo; i < hi; i++) {
+    size_t k = (size_t)task[i];
+    vadd[i] = tc[k] * (ab[i] + be * edu[i]) + td[k]; /* q_i */
+  }
+  aiq_vexp(vadd + lo, vadd + lo, hi - lo);
+  AIQ_SIMD
+  for (size_t i = lo; i < hi; i++) {
+    size_t j = (size_t)firm[i], k = (size_t)task[i];
+    vadd[i] = pk[k] * phi[j] * vadd[i] + assets[j] * gtask[k];
+  }
+}
+
+/* Log wage sums of households lo..hi-1 by education, per economy (two
+ * registers each, adding 0.0 for the households of the other education:
+ * x + 0.0 is x, as the sums start at +0.0 and so are never -0.0), the
+ * college counts n1 (integers), and the pre economy's firm sums of log w:
+ * serial, household order, no chain through memory, both economies in one
+ * loop (their chains of additions overlap).  With wages (one thread), also
+ * the wages w_i = b_i factor_j (over log b) and their sums ws[s]. */
+typedef struct lw_acc {
+  double lw0[2], lw1[2];
+  size_t n1[2];
+} lw_acc;
+
+typedef struct lw_in {
+  const int32_t *firm[2], *edu[2];
+  double *wage[2]; /* log b until overwritten by the wage */
+  const double *base[2], *dlw[2], *factor[2];
+  double *mlogw;
+} lw_in;
+
+AIQ_ALWAYS_INLINE static inline void log_wages(lw_acc *acc, const lw_in *w, size_t lo,
+                                               size_t hi, int wages, double ws[2]) {
+  double a00 = acc->lw0[0], a01 = acc->lw1[0], a10 = acc->lw0[1], a11 = acc->lw1[1];
+  double ws0 = 0.0, ws1 = 0.0;
+  size_t n0 = acc->n1[0], n1 = acc->n1[1];
+  const int32_t *restrict f0 = w->firm[0], *restrict f1 = w->firm[1];
+  const int32_t *restrict e0 = w->edu[0], *restrict e1 = w->edu[1];
+  double *restrict w0 = w->wage[0], *restrict w1 = w->wage[1], *restrict mlogw = w->mlogw;
+  const double *restrict d0 = w->dlw[0], *restrict d1 = w->dlw[1];
+  const double *restrict b0 = w->base[0], *restrict b1 = w->base[1];
+  const double *restrict fa0 = w->factor[0], *restrict fa1 = w->factor[1];
+  for (size_t i = lo; i < hi; i++) {
+    size_t j0 = (size_t)f0[i], j1 = (size_t)f1[i];
+    int c0 = e0[i], c1 = e1[i];
+    double l0 = w0[i] + d0[j0], l1 = w1[i] + d1[j1];
+    a00 += keep_if(l0, !c0);
+    a01 += keep_if(l0, c0);
+    a10 += keep_if(l1, !c1);
+    a11 += keep_if(l1, c1);
+    n0 += (size_t)c0;
+    n1 += (size_t)c1;
+    mlogw[j0] += l0;
+    if (wages) {
+      w0[i] = b0[i] * fa0[j0]; /* overwrites log b */
+      ws0 += w0[i];
+      w1[i] = b1[i] * fa1[j1];
+      ws1 += w1[i];
+    }
+  }
+  acc->lw0[0] = a00;
+  acc->lw1[0] = a01;
+  acc->lw0[1] = a10;
+  acc->lw1[1] = a11;
+  acc->n1[0] = n0;
+  acc->n1[1] = n1;
+  ws[0] = ws0;
+  ws[1] = ws1;
+}
+
 /* Output, value added, rent-shared wages, incomes and the statistics of
- * economy s (capital income is written later, see aiq_simulate). */
-static int wages_and_incomes(aiineq_model *m, aiineq_result *r, int s, const econ_in *in,
-                             firm_work *f, double *own, double own_total, double *gtask,
-                             double *gbuf, int nt) {
+ * both economies (capital income is written later, see aiq_simulate), side
+ * by side: one pass for both economies' value added, one serial pass for
+ * both economies' log wages (two independent chains of additions overlap),
+ * one for both incomes.  Every sum adds the same numbers in the same order
+ * as one economy at a time.  gtask[s]: K doubles of scratch per economy. */
+static int firm_stage(aiineq_model *m, aiineq_result *r, const econ_in in[2], firm_work *f,
+                      double *own, double own_total, double *const gtask[2], int nt) {
   size_t N = r->N, K = r->K, J = r->J;
-  double be = aiq_par(m, BETA_E), xi = aiq_par(m, XI);
-  const aiq_eq *eq = in->eq;
-  const aiq_tech *tech = in->tech;
-  aiq_sim *sm = &r->sim[s];
-  double *logb = sm->wage, *vadd = sm->income; /* income: scratch for y_i + g_i */
-  const double *phi = f->phi, *assets = f->assets;
-  const int32_t *firm = sm->firm, *task = sm->task, *edu = sm->education;
+  double xi = aiq_par(m, XI);
   /* AI value per unit of assets in task k: A eta chi x_k p_k S_k / n_k. */
-  for (size_t k = 0; k < K; k++)
-    gtask[k] = eq->n[k] > 0.0 ? tech->A * in->rents * m->x[k] * eq->p[k] * eq->S[k] / eq->n[k]
-                              : 0.0;
+  for (int s = 0; s < 2; s++) {
+    const aiq_eq *eq = in[s].eq;
+    for (size_t k = 0; k < K; k++)
+      gtask[s][k] = eq->n[k] > 0.0 ? in[s].tech->A * in[s].rents * m->x[k] * eq->p[k] *
+                                         eq->S[k] / eq->n[k]
+                                   : 0.0;
+  }
   /* With one thread the serial firm loops ride on the parallel passes
    * (the same operations in the same order, so the same bits): fewer
    * passes over the households. */
   int fused = nt <= 1 || N <= AIQ_PAR_GRAIN;
-  int pre = s == AIINEQ_PRE; /* firm mean log b and log w: only m5 reads them */
-  for (size_t j = 0; j < J; j++) f->va[j] = f->cnt[j] = f->mlogb[j] = f->mlogw[j] = 0.0;
+  double *va[2] = {f->va, f->X + 2 * J};
+  for (size_t j = 0; j < J; j++) va[0][j] = va[1][j] = f->mlogb[j] = f->mlogw[j] = 0.0;
+  firm_sizes(N, J, f->cnt);
   size_t nblk = (N + EXP_BLOCK - 1) / EXP_BLOCK;
 #pragma omp parallel for num_threads(nt) schedule(static) if (!fused)
   for (size_t b = 0; b < nblk; b++) {
     size_t lo = b * EXP_BLOCK, hi = N - lo < EXP_BLOCK ? N : lo + EXP_BLOCK;
-    for (size_t i = lo; i < hi; i++) {
-      size_t k = (size_t)task[i];
-      vadd[i] = tech->c[k] * (r->ability[i] + be * edu[i]) + tech->d[k]; /* q_i */
-    }
-    aiq_vexp(vadd + lo, vadd + lo, hi - lo);
-    for (size_t i = lo; i < hi; i++) {
-      size_t j = (size_t)firm[i], k = (size_t)task[i];
-      vadd[i] = eq->p[k] * phi[j] * vadd[i] + assets[j] * gtask[k];
-    }
-    if (fused) scatter_va(f, firm, vadd, logb, lo, hi, pre);
+    for (int s = 0; s < 2; s++) value_added(m, r, s, &in[s], f, gtask[s], lo, hi);
+    if (fused) scatter_va(va, f->mlogb, r, lo, hi);
   }
   /* Scatter into firms serially, in household order. */
-  if (!fused) scatter_va(f, firm, vadd, logb, 0, N, pre);
-  double va_total = 0.0;
-  for (size_t j = 0; j < J; j++) va_total += f->va[j];
-  if (s == AIINEQ_PRE) r->vbar0 = va_total / (double)N;
+  if (!fused) scatter_va(va, f->mlogb, r, 0, N);
+  double va_total[2] = {0.0, 0.0};
+  for (int s = 0; s < 2; s++)
+    for (size_t j = 0; j < J; j++) va_total[s] += va[s][j];
+  r->vbar0 = va_total[0] / (double)N;
   double lvbar0 = log(r->vbar0);
-  /* Column 1 of the m5 design holds log v_j; the rent factor is
-   * (v_j / vbar0)^xi, its log xi (log v_j - log vbar0). */
-  double *lv = f->X + J;
+  /* Column 1 of the m5 design holds log v_j (pre economy); the rent factor
+   * is (v_j / vbar0)^xi, its log xi (log v_j - log vbar0): the pre
+   * economy's in X's column 0 and factor, the post economy's in phi and
+   * assets (free now).  A household's log wage adds it to log b. */
+  double *lv = f->X + J, *dlw[2] = {f->X, f->phi}, *factor[2] = {f->factor, f->assets};
   for (size_t j = 0; j < J; j++) {
-    lv[j] = log(f->va[j] / f->cnt[j]);
-    f->factor[j] = exp(xi * (lv[j] - lvbar0));
+    lv[j] = log(va[0][j] / f->cnt[j]);
+    dlw[0][j] = xi * (lv[j] - lvbar0);
+    factor[0][j] = exp(dlw[0][j]);
+    double lv1 = log(va[1][j] / f->cnt[j]);
+    dlw[1][j] = xi * (lv1 - lvbar0);
+    factor[1][j] = exp(dlw[1][j]);
   }
   /* Log wages by education and by firm (serial, household order), and the
-   * wages w_i = b_i factor_j (over log b) with their sum in aiq_par_sum's
-   * chunks and order: fused with one thread, else two passes. */
-  double lw_e[2] = {0.0, 0.0}, n_e[2] = {0.0, 0.0};
-  const double *factor = f->factor;
-  double *wage = sm->wage, *income = sm->income;
-  const double *base = sm->base_wage;
+   * wages with their sums in aiq_par_sum's chunks and order: fused with
+   * one thread, else two passes. */
+  lw_acc acc = {{0.0, 0.0}, {0.0, 0.0}, {0, 0}};
   size_t nc = aiq_par_nchunks(N);
-  double part[AIQ_PAR_MAXCHUNKS];
+  double part[AIQ_PAR_MAXCHUNKS][2];
+  aiq_sim *s0 = &r->sim[AIINEQ_PRE], *s1 = &r->sim[AIINEQ_POST];
+  lw_in lwi = {{s0->firm, s1->firm},     {s0->education, s1->education},
+               {s0->wage, s1->wage},     {s0->base_wage, s1->base_wage},
+               {dlw[0], dlw[1]},         {factor[0], factor[1]},
+               f->mlogw};
   for (size_t c = 0; c < nc; c++) {
-    double ws = 0.0;
-    for (size_t i = aiq_par_lo(N, nc, c), hi = aiq_par_lo(N, nc, c + 1); i < hi; i++) {
-      size_t j = (size_t)firm[i];
-      double lw = logb[i] + xi * (lv[j] - lvbar0);
-      lw_e[edu[i]] += lw;
-      n_e[edu[i]] += 1.0;
-      if (pre) f->mlogw[j] += lw;
-      if (fused) {
-        wage[i] = base[i] * factor[j]; /* overwrites log b */
-        ws += wage[i];
-      }
-    }
-    part[c] = ws;
+    size_t lo = aiq_par_lo(N, nc, c), hi = aiq_par_lo(N, nc, c + 1);
+    if (fused)
+      log_wages(&acc, &lwi, lo, hi, 1, part[c]);
+    else
+      log_wages(&acc, &lwi, lo, hi, 0, part[c]);
   }
   if (!fused) {
 #pragma omp parallel for num_threads(nt) schedule(static)
-    for (size_t c = 0; c < nc; c++) {
-      double ws = 0.0;
-      for (size_t i = aiq_par_lo(N, nc, c), hi = aiq_par_lo(N, nc, c + 1); i < hi; i++) {
-        wage[i] = base[i] * factor[firm[i]];
-        ws += wage[i];
+    for (size_t c = 0; c < nc; c++)
+      for (int s = 0; s < 2; s++) {
+        aiq_sim *sm = &r->sim[s];
+        const double *fs = factor[s];
+        double ws = 0.0;
+        for (size_t i = aiq_par_lo(N, nc, c), hi = aiq_par_lo(N, nc, c + 1); i < hi; i++) {
+          sm->wage[i] = sm->base_wage[i] * fs[sm->firm[i]];
+          ws += sm->wage[i];
+        }
+        part[c][s] = ws;
       }
-      part[c] = ws;
+  }
+  double profits[2];
+  for (int s = 0; s < 2; s++) {
+    aiq_sim *sm = &r->sim[s];
+    double wsum = 0.0;
+    for (size_t c = 0; c < nc; c++) wsum += part[c][s];
+    profits[s] = va_total[s] - wsum;
+    double lw_e[2] = {acc.lw0[s], acc.lw1[s]};
+    double n_e[2] = {(double)(N - acc.n1[s]), (double)acc.n1[s]};
+    sm->labour_share = wsum / va_total[s];
+    sm->pi_total = profits[s];
+    sm->profits = profits[s] / (double)N;
+    sm->college_premium =
+        n_e[0] > 0.0 && n_e[1] > 0.0 ? lw_e[1] / n_e[1] - lw_e[0] / n_e[0] : NAN;
+  }
+  /* The ownership shares o_i, normalised here, and both incomes. */
+  {
+    double *restrict in0 = s0->income, *restrict in1 = s1->income;
+    const double *restrict w0 = s0->wage, *restrict w1 = s1->wage;
+    double p0 = profits[0], p1 = profits[1];
+#pragma omp parallel for simd num_threads(nt) schedule(static) if (nt > 1 && N > AIQ_PAR_GRAIN)
+    for (size_t i = 0; i < N; i++) {
+      own[i] /= own_total;
+      in0[i] = w0[i] + own[i] * p0;
+      in1[i] = w1[i] + own[i] * p1;
     }
   }
-  double wsum = 0.0;
-  for (size_t c = 0; c < nc; c++) wsum += part[c];
-  double profits = va_total - wsum;
-#pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1 && N > AIQ_PAR_GRAIN)
-  for (size_t i = 0; i < N; i++) {
-    if (pre) own[i] /= own_total; /* the ownership shares o_i, normalised here */
-    income[i] = wage[i] + own[i] * profits;
+  /* m5: the pre economy's firm mean log w on (1, log v_j, firm mean log b) */
+  for (size_t j = 0; j < J; j++) {
+    f->X[j] = 1.0;
+    f->X[2 * J + j] = f->mlogb[j] / f->cnt[j];
+    f->mlogw[j] /= f->cnt[j];
   }
-  sm->labour_share = wsum / va_total;
-  sm->pi_total = profits;
-  sm->profits = profits / (double)N;
-  sm->college_premium =
-      n_e[0] > 0.0 && n_e[1] > 0.0 ? lw_e[1] / n_e[1] - lw_e[0] / n_e[0] : NAN;
-  if (s == AIINEQ_PRE) { /* m5: firm mean log w on (1, log v_j, firm mean log b) */
-    for (size_t j = 0; j < J; j++) {
-      f->X[j] = 1.0;
-      f->X[2 * J + j] = f->mlogb[j] / f->cnt[j];
-      f->mlogw[j] /= f->cnt[j];
-    }
-    if (ols_slope(f->X, f->mlogw, J, &r->moment[4]))
-      return aiq_fail(m->err, AIINEQ_ERR_NOMEM, "out of memory in the firm regression (m5)");
+  if (ols_slope(f->X, f->mlogw, J, &r->moment[4]))
+    return aiq_fail(m->err, AIINEQ_ERR_NOMEM, "out of memory in the firm regression (m5)");
+  return AIINEQ_OK;
+}
+
+/* The Ginis of economy s's wages and incomes; with s the pre economy,
+ * first both economies' firm stage. */
+static int wages_and_incomes(aiineq_model *m, aiineq_result *r, int s, const econ_in *in,
+                             firm_work *f, double *own, double own_total,
+                             double *const gtask[2], double *gbuf, int nt) {
+  size_t N = r->N;
+  aiq_sim *sm = &r->sim[s];
+  if (s == AIINEQ_PRE) {
+    int frc = firm_stage(m, r, in, f, own, own_total, gtask, nt);
+    if (frc) return frc;
   }
   int rc = aiq_gini_plain_buf(sm->wage, N, &sm->wage_gini, nt, gbuf);
   if (rc == AIINEQ_OK) rc = aiq_gini_plain_buf(sm->income, N, &sm->gini, nt, gbuf);
@@ -596,11 +841,15 @@ int aiq_simulate(aiineq_model *m, const aiq_tech tech[2], aiineq_result *r) {
     in[s].inv_tau_e = 1.0 / aiq_par(m, TAU_E);
     for (size_t k = 0; k < K; k++) in[s].log_p[k] = log(r->eq[s].p[k]);
   }
-  double *gtask = kbuf + 2 * K;
+  /* Per economy the AI value per unit of assets by task: the pre economy's
+   * in kbuf's last K, the post economy's in place of the pre economy's log
+   * prices (only the household pass reads those). */
+  double *const gtask[2] = {kbuf + 2 * K, kbuf};
   double *own = r->sim[AIINEQ_POST].capital_income;
   draw_households(m, r, in, scratch, nt);
-  double own_total = ownership(m, r, own, nt);
-  rc = matching(m, r, nt);
+  double range[2][2]; /* per economy the sorting index's smallest and largest value */
+  double own_total = ownership(m, r, own, nt, range);
+  rc = matching(r, nt, range);
   if (rc) {
     rc = aiq_fail(m->err, rc, "out of memory ranking %zu households", N);
     goto done;
@@ -612,7 +861,7 @@ int aiq_simulate(aiineq_model *m, const aiq_tech tech[2], aiineq_result *r) {
    * no sort buffer of their own. */
   double *cap0 = r->sim[AIINEQ_PRE].capital_income;
   for (int s = 0; s < 2 && rc == AIINEQ_OK; s++)
-    rc = wages_and_incomes(m, r, s, &in[s], &f, own, own_total, gtask, cap0, nt);
+    rc = wages_and_incomes(m, r, s, in, &f, own, own_total, gtask, cap0, nt);
   if (rc) goto done;
   /* Capital income o_i Pi: the pre economy first, then the post economy in
    * place of o_i.  The products are those added into the incomes. */

@@ -2,9 +2,13 @@
 """Independent NumPy implementation of the simulation (MODEL.md section 3) and
 of the simulated moments, at the defaults with N = 5000 households and J = 50
 firms, using the same random draws as the library (docs/model.md section 4):
-Philox4x64-10 keyed by (seed, stream) with counter (index, block, 0, 0),
-here NumPy's Philox bit generator; uniforms ((w >> 12) + 0.5) 2^-52; normals
-by scipy.special.ndtri.  Written from MODEL.md, not from the C code.
+households: Philox4x32-10 keyed by the seed's two 32-bit halves with counter
+(index lo, index hi, block, stream 0), written here in NumPy uint64
+arithmetic from the published algorithm and checked against Random123's
+known-answer vectors; firms: Philox4x64-10 keyed by (seed, stream) with
+counter (index, block, 0, 0), NumPy's Philox bit generator.  Uniforms
+((w >> 12) + 0.5) 2^-52 of 64-bit words w; normals by scipy.special.ndtri.
+Written from MODEL.md and docs/model.md, not from the C code.
 
     /usr/bin/python3 tests/ref/make_sim_ref.py > tests/ref/sim_ref.h
 """
@@ -32,6 +36,53 @@ def words(stream, block, n):
     return bg.random_raw(4 * n).reshape(n, 4)
 
 
+# Philox4x32-10 (Salmon et al. 2011; Random123's constants).  Every value is
+# a 32-bit word held in uint64, so a 32x32 product is exact.
+P32_M = (0xD2511F53, 0xCD9E8D57)
+P32_W = (0x9E3779B9, 0xBB67AE85)
+M32 = np.uint64(0xFFFFFFFF)
+
+
+def philox4x32(ctr, key, rounds=10):
+    """ctr: four uint64 arrays of 32-bit words, key: two; returns four."""
+    c = [np.asarray(x, dtype=np.uint64) & M32 for x in ctr]
+    k = [np.uint64(int(x) & 0xFFFFFFFF) for x in key]
+    s32 = np.uint64(32)
+    for _ in range(rounds):
+        p0 = c[0] * np.uint64(P32_M[0])
+        p1 = c[2] * np.uint64(P32_M[1])
+        c = [(p1 >> s32) ^ c[1] ^ k[0], p1 & M32, (p0 >> s32) ^ c[3] ^ k[1], p0 & M32]
+        k = [np.uint64((int(k[j]) + P32_W[j]) & 0xFFFFFFFF) for j in (0, 1)]
+    return c
+
+
+# Random123's kat_vectors, "philox4x32 10": counter, key -> output.
+P32_KAT = (((0, 0, 0, 0), (0, 0), (0x6627e8d5, 0xe169c58d, 0xbc57ac4c, 0x9b00dbd8)),
+           ((0xffffffff,) * 4, (0xffffffff,) * 2, (0x408f276d, 0x41c83b0e, 0xa20bc7c6, 0x6d5451fd)),
+           ((0x243f6a88, 0x85a308d3, 0x13198a2e, 0x03707344), (0xa4093822, 0x299f31d0),
+            (0xd16cfe09, 0x94fdcceb, 0x5001e420, 0x24126ea1)))
+for _c, _k, _want in P32_KAT:
+    assert [int(x) for x in philox4x32([np.array([x]) for x in _c], _k)] == list(_want)
+
+
+# Household draws, in the library's draw order (draws.h): a, z, s, o, e, k.
+DA, DZ, DS, DO, DE, DK = range(6)
+
+
+def household_words(n, stream=0):
+    """n x 6 array: column d is the 64-bit word d % 2 of block d // 2 of
+    household i, lo | hi << 32 of Philox4x32 words (2h, 2h + 1)."""
+    i = np.arange(n, dtype=np.uint64)
+    key = (SEED & 0xFFFFFFFF, SEED >> 32)
+    out = np.empty((n, 6), dtype=np.uint64)
+    for b in range(3):
+        ctr = (i & M32, i >> np.uint64(32), np.full(n, b, np.uint64), np.full(n, stream, np.uint64))
+        v = philox4x32(ctr, key)
+        out[:, 2 * b] = v[0] | (v[1] << np.uint64(32))
+        out[:, 2 * b + 1] = v[2] | (v[3] << np.uint64(32))
+    return out
+
+
 def unif(w):
     return ((w >> np.uint64(12)).astype(np.float64) + 0.5) * 2.0**-52
 
@@ -46,7 +97,7 @@ def std(x):
     return (x - x.mean()) / x.std()
 
 
-def simulate(eq, A, log_share_unused, vbar0, u0, u1, a, phi, assets):
+def simulate(eq, A, log_share_unused, vbar0, u, a, phi, assets):
     c, d = 1 - eqref.THETA * A * eqref.X, eqref.THETA * A * eqref.X * eqref.HAI
     p, mu, V = eq["p"], eq["mu"], eq["V"]
     r = V / (V + eqref.SZ**2)
@@ -58,16 +109,16 @@ def simulate(eq, A, log_share_unused, vbar0, u0, u1, a, phi, assets):
     ez = np.exp(z - zmax)
     lse = zmax[:, 0, :] + np.log(ez.sum(1))
     p1 = 1 / (1 + np.exp(-(eqref.TAU * (lse[:, 1] - lse[:, 0]) - eqref.C0 + eqref.KAP * a) / eqref.TAUE))
-    e = (u0[:, 1] < p1).astype(int)
+    e = (u[:, DE] < p1).astype(int)
     pk = np.exp(z[np.arange(N), :, e] - lse[np.arange(N), e][:, None])
     cum = np.cumsum(pk, 1)
-    k = np.minimum((cum < u0[:, 2][:, None]).sum(1), eqref.K - 1)
+    k = np.minimum((cum < u[:, DK][:, None]).sum(1), eqref.K - 1)
     q = c[k] * (a + eqref.BE * e) + d[k]
-    zsig = q + eqref.SZ * ndtri(u0[:, 3])
+    zsig = q + eqref.SZ * ndtri(u[:, DZ])
     qhat = mu[k, e] + r[k, e] * (zsig - mu[k, e])
     logb = np.log(p[k]) + qhat
     b = np.exp(logb)
-    s = RHO_SORT * std(logb) + np.sqrt(1 - RHO_SORT**2) * ndtri(u1[:, 0])
+    s = RHO_SORT * std(logb) + np.sqrt(1 - RHO_SORT**2) * ndtri(u[:, DS])
     rank = np.empty(N, dtype=np.int64)
     rank[np.argsort(s, kind="stable")] = np.arange(N)
     firm = rank * J // N
@@ -81,7 +132,7 @@ def simulate(eq, A, log_share_unused, vbar0, u0, u1, a, phi, assets):
     w = b * (v[firm] / vbar0)**XI
     Pi = VA.sum() - w.sum()
     sigma_o = ndtri(0.9) - ndtri(1 - TOP10)
-    o = np.exp(sigma_o * (RHO_OWN * std(a) + np.sqrt(1 - RHO_OWN**2) * ndtri(u1[:, 1])))
+    o = np.exp(sigma_o * (RHO_OWN * std(a) + np.sqrt(1 - RHO_OWN**2) * ndtri(u[:, DO])))
     o /= o.sum()
     inc = w + o * Pi
     lw = np.log(w)
@@ -98,15 +149,14 @@ def main():
     base = eqref.solve(0.0)
     log_share = np.log(base["S"] / base["S"].sum())
     post = eqref.solve(1.0, log_share, (base["p"], base["mu"], base["V"]))
-    u0 = unif(words(0, 0, N))
-    u1 = unif(words(0, 1, N))
-    a = eqref.SA * ndtri(u0[:, 0])
+    u = unif(household_words(N))
+    a = eqref.SA * ndtri(u[:, DA])
     uj = (np.arange(J) + 0.5) / J
     phi = (1 - uj)**(-1 / ALPHA_PHI)
     zeta = ndtri(unif(words(1, 0, J))[:, 0])
     assets = np.exp(SIGMA_K * (RHO_PHIK * ndtri(uj) + np.sqrt(1 - RHO_PHIK**2) * zeta) - SIGMA_K**2 / 2)
-    pre = simulate(base, 0.0, log_share, None, u0, u1, a, phi, assets)
-    pst = simulate(post, 1.0, log_share, pre["vbar0"], u0, u1, a, phi, assets)
+    pre = simulate(base, 0.0, log_share, None, u, a, phi, assets)
+    pst = simulate(post, 1.0, log_share, pre["vbar0"], u, a, phi, assets)
     print("/* Generated by tests/ref/make_sim_ref.py (NumPy %s): do not edit. */" % np.__version__)
     print("#define SIM_REF_N %d\n#define SIM_REF_J %d" % (N, J))
     for name in ("gini", "wage_gini", "labour_share", "profits", "college_premium"):
