@@ -76,11 +76,12 @@ void aiq_sim_free(aiineq_result *r) {
  * education, task and firm (6 int32).  One block instead of ten: glibc
  * raises its mmap threshold to the size of a freed mmap'ed block (up to
  * 32 MiB), so from the second solve on the block comes from its heap,
- * which it keeps, and is not faulted in afresh each time (docs/design.md,
- * "Memory"; 4330 -> 21 page faults per default solve).  The peak grows by
- * at most the block ranks' counts (4 bytes per household): the firms and
- * the pre capital income, formerly allocated after the matching, are
- * live during it now. */
+ * which it keeps, and is faulted in twice per process instead of at every
+ * solve (docs/design.md, "Memory"; 4330 page faults per default solve
+ * before, none from the third solve on).  The peak grows by at most the
+ * block ranks' counts (4 bytes per household): the firms and the pre
+ * capital income, formerly allocated after the matching, are live during
+ * it now. */
 static int sim_alloc(aiineq_result *r) {
   size_t N = r->N;
   double *d = aiq_malloc_array(N, 96);
