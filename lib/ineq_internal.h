@@ -38,11 +38,10 @@ int aiq_gini_plain_nt(const double *x, size_t n, double *gini, int nt);
  * Ginis share one buffer). */
 int aiq_gini_plain_buf(const double *x, size_t n, double *gini, int nt, double *y);
 
-/* For tests: the Gini of the ascending values y[0..n), one thread, its
- * compensated sums in lane build isa (0 baseline, 1 AVX2, 2 AVX-512: the
- * same bits in each).  AIINEQ_ERR_ARG if the CPU cannot run isa (or NULL),
- * AIINEQ_ERR_DEGENERATE for a zero total or n == 0. */
-int aiq_gini_sorted_isa(const double *y, size_t n, double *gini, int isa);
+/* For tests: aiq_gini_plain_buf with its compensated sums in lane build
+ * isa (0 baseline, 1 AVX2, 2 AVX-512: the same bits in each).
+ * AIINEQ_ERR_ARG if the CPU cannot run isa (see aiq_bucket_isa). */
+int aiq_gini_isa(const double *x, size_t n, double *gini, int nt, double *y, int isa);
 
 /* y[0..n) receives x[0..n) sorted as aiq_sort_double sorts (the same
  * array: one output per input), by a two-level bucket sort (bucket.c),
@@ -56,6 +55,20 @@ int aiq_bucket_sort_nt(const double *x, size_t n, double *y, int nt);
  * value is negative, infinite or NaN (the check rides on the key-range
  * pass, so it costs no pass of its own). */
 int aiq_bucket_sort_checked_nt(const double *x, size_t n, double *y, int nt);
+
+/* The Gini's route through the checked sort (the same data check and
+ * statuses, and AIINEQ_ERR_DEGENERATE for n == 0): y (n doubles) is only
+ * scratch; sums receives the compensated sums of the values (sums[0] plus
+ * its correction sums[1]) and of (2i - n - 1) y_(i) over the ascending
+ * order (sums[2] plus sums[3]).  Each level-1 bucket's sums come from its
+ * sorted keys in eight fixed lanes (lane build isa: 0 baseline, 1 AVX2,
+ * 2 AVX-512, all the same bits) and are combined in bucket order: the same
+ * bits for every nt.  AIINEQ_ERR_ARG for an isa the CPU cannot run. */
+int aiq_bucket_gini_sums_nt(const double *x, size_t n, double *y, int nt, int isa,
+                            double sums[4]);
+
+/* The widest lane build the CPU runs: 2 AVX-512, 1 AVX2, 0 baseline. */
+int aiq_bucket_isa(void);
 
 /* block[i] = floor(r_i J / n), where r_i is the rank of s[i] in the stable
  * ascending order of aiq_argsort_double (ties in index order, -0.0 ties

@@ -21,7 +21,9 @@
 int aiq_gauss_hermite(size_t q, double *t, double *w);
 
 /* Standard normal quantile PhiInv(p) for p in (0,1) (Wichura 1988, AS241
- * PPND16, about 1e-16 relative); -inf at 0, +inf at 1, NaN outside [0,1]. */
+ * PPND16, within 7.5e-16 relative; the tails' logarithm from vmath.h's
+ * aiq_vlog, so that the batch can share it); -inf at 0, +inf at 1, NaN
+ * outside [0,1]. */
 double aiq_norm_ppf(double p);
 
 /* x[i] = aiq_norm_ppf(p[i]) for i < n, bit for bit, faster: the central
@@ -29,10 +31,18 @@ double aiq_norm_ppf(double p);
  * overlaps are not allowed. */
 void aiq_norm_ppf_n(const double *p, double *x, size_t n);
 
-/* aiq_norm_ppf_n as built for the baseline instruction set, without the
- * run-time choice of a wider variant (AVX2 on x86-64): lets the tests check
- * every variant this machine can run against the scalar function. */
-void aiq_norm_ppf_n_base(const double *p, double *x, size_t n);
+/* The builds of aiq_norm_ppf_n (x86-64 has all three; elsewhere only the
+ * baseline one): aiq_norm_ppf_n runs the widest one CPUID reports.
+ * aiq_norm_ppf_n_build runs the given one and returns 1, or returns 0
+ * without touching x when this machine cannot run it: lets the tests check
+ * every build against the scalar function, and the bench time each. */
+typedef enum aiq_ppf_build {
+  AIQ_PPF_BASE = 0,   /* the baseline instruction set (SSE2 on x86-64) */
+  AIQ_PPF_AVX2 = 1,   /* AVX2 */
+  AIQ_PPF_AVX512 = 2, /* AVX-512F */
+  AIQ_PPF_NBUILDS = 3
+} aiq_ppf_build;
+int aiq_norm_ppf_n_build(aiq_ppf_build build, const double *p, double *x, size_t n);
 
 /* Standard normal CDF Phi(x) = erfc(-x/sqrt 2)/2 (full relative accuracy in
  * the lower tail). */

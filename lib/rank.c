@@ -30,10 +30,15 @@
 /* Straddling buckets with at most this many members are ranked by
  * insertion sort, larger ones by the radix argsort. */
 #define AIQ_RANK_SMALL 48
-/* Buckets per value (1 / mean fill); counts cost 8 / FILL bytes a value. */
+/* Buckets per value (1 / mean fill); counts cost 4 / FILL bytes a value. */
 #define AIQ_RANK_FILL 2
 /* Below this many values threads cost more than they save. */
 #define AIQ_RANK_PAR_MIN 65536
+
+/* Counts, tags (< J + J) and member-list cursors (< n) of the buckets:
+ * 32 bits while n <= UINT32_MAX (half the cache footprint of size_t; the
+ * counts are random increments), the argsort route beyond. */
+typedef uint32_t rank_count;
 
 /* Weakly monotone bucket map of folded values: linear in the value when
  * the range allows it (t = (v half - lo) scale: subtraction, product and
@@ -79,7 +84,7 @@ static rank_map rank_map_for(uint64_t kmin, uint64_t kmax, size_t nb) {
  * count, which might have changed them), and the linear map's truncation
  * through int64_t (t < nb - 1 <= INT32_MAX: the same integer, without the
  * branch of a conversion to size_t). */
-static void count_part(const double *s, size_t lo, size_t hi, rank_map map, size_t *restrict c,
+static void count_part(const double *s, size_t lo, size_t hi, rank_map map, rank_count *restrict c,
                        int32_t *restrict block) {
   if (map.linear) {
     double half = map.half, vlo = map.lo, scale = map.scale, top = (double)(map.nb - 1);
@@ -175,7 +180,7 @@ static int rank_straddle(const double *s, size_t n, size_t J, const straddle *st
  * advances boundary by boundary (no division per bucket); an empty bucket
  * gets a tag too (never read: no value maps there), which saves a branch
  * that the empty buckets make unpredictable. */
-static size_t tag_buckets(size_t *cnt, size_t nb, size_t T, size_t n, size_t J, straddle *st,
+static size_t tag_buckets(rank_count *cnt, size_t nb, size_t T, size_t n, size_t J, straddle *st,
                           size_t *total) {
   size_t run = 0, jb = 0, ns = 0, pos = 0;
   size_t next = block_end(0, J, n); /* first rank of block 1 */
@@ -184,7 +189,7 @@ static size_t tag_buckets(size_t *cnt, size_t nb, size_t T, size_t n, size_t J, 
     for (size_t t = 1; t < T; t++) m += cnt[t * nb + b];
     while (run >= next && jb < J) next = block_end(++jb, J, n);
     if (run + m <= next) {
-      cnt[b] = jb;
+      cnt[b] = (rank_count)jb;
     } else {
       st[ns].rank0 = run;
       st[ns].m = m;
@@ -192,16 +197,33 @@ static size_t tag_buckets(size_t *cnt, size_t nb, size_t T, size_t n, size_t J, 
       size_t off = pos + cnt[b];
       for (size_t t = 1; t < T; t++) {
         size_t c = cnt[t * nb + b];
-        cnt[t * nb + b] = off;
+        cnt[t * nb + b] = (rank_count)off;
         off += c;
       }
       pos += m;
-      cnt[b] = J + ns++;
+      cnt[b] = (rank_count)(J + ns++);
     }
     run += m;
   }
   *total = pos;
   return ns;
+}
+
+/* The blocks through the stable argsort (n > UINT32_MAX: the counts'
+ * 32 bits would not do). */
+static int rank_by_argsort(const double *s, size_t n, size_t J, int32_t *block, int nt) {
+  size_t *idx = aiq_malloc_array(n, sizeof *idx);
+  if (!idx) return AIINEQ_ERR_NOMEM;
+  int rc = aiq_argsort_double_nt(s, n, idx, nt);
+  if (rc == AIINEQ_OK) {
+    size_t jb = 0, next = block_end(0, J, n);
+    for (size_t r = 0; r < n; r++) {
+      while (r >= next) next = block_end(++jb, J, n);
+      block[idx[r]] = (int32_t)jb;
+    }
+  }
+  aiq_free(idx);
+  return rc;
 }
 
 /* Threads for n values. */
@@ -237,14 +259,15 @@ int aiq_rank_blocks_range(const double *s, size_t n, size_t J, int32_t *block, i
     for (size_t i = 0; i < n; i++) block[i] = block_of(i, J, n);
     return AIINEQ_OK;
   }
-  /* Fewer buckets per part with more parts: the counts stay ~8/FILL bytes
+  if (n > (size_t)UINT32_MAX) return rank_by_argsort(s, n, J, block, nt);
+  /* Fewer buckets per part with more parts: the counts stay ~4/FILL bytes
    * a value, and the result does not depend on the bucket count. */
   size_t nb = n / AIQ_RANK_FILL / T;
   nb = nb < (size_t)INT32_MAX ? nb : (size_t)INT32_MAX; /* a bucket fits block[i] */
   rank_map map = rank_map_for(kmin, kmax, nb > 2 ? nb : 2);
   nb = map.nb;
   size_t cap = J < nb ? J : nb; /* a straddler holds one of the J - 1 boundaries */
-  size_t *cnt = aiq_calloc(T * nb, sizeof *cnt);
+  rank_count *cnt = aiq_calloc(T * nb, sizeof *cnt);
   straddle *st = aiq_malloc_array(cap, sizeof *st);
   if (!cnt || !st) {
     aiq_free(cnt);
@@ -265,10 +288,10 @@ int aiq_rank_blocks_range(const double *s, size_t n, size_t J, int32_t *block, i
   /* Blocks from the tags; the members of the straddlers go to the member
    * list, each part at its own cursors (part 0's in st, part t's in row t
    * of the counts), so the list is in index order. */
-  const size_t *tag = cnt;
+  const rank_count *tag = cnt;
 #pragma omp parallel for num_threads((int)T) schedule(static) if (T > 1)
   for (size_t t = 0; t < T; t++) {
-    size_t *cur = cnt + t * nb;
+    rank_count *cur = cnt + t * nb;
     for (size_t i = aiq_par_lo(n, T, t), e = aiq_par_lo(n, T, t + 1); i < e; i++) {
       size_t b = (size_t)block[i], g = tag[b];
       if (g < J) {

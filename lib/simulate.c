@@ -49,6 +49,7 @@
  * (38 KiB at K = 5, at most about 0.5 MiB at any K).
  */
 #include <math.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "draws.h"
@@ -256,6 +257,11 @@ typedef struct econ_in {
 
 #if defined(__GNUC__)
 #define AIQ_ALWAYS_INLINE __attribute__((always_inline))
+/* Eight doubles (and their comparison masks) as one GCC vector, at any
+ * 8-byte alignment: lowered to whatever registers the build's ISA has. */
+typedef double aiq_v8d __attribute__((vector_size(64), aligned(8)));
+typedef long long aiq_v8l __attribute__((vector_size(64), aligned(8)));
+typedef int32_t aiq_v8i __attribute__((vector_size(32), aligned(4)));
 #else
 #define AIQ_ALWAYS_INLINE
 #endif
@@ -271,46 +277,82 @@ static size_t block_size(size_t K) {
 }
 
 /* Doubles of one thread's block scratch: 2K * B logits, the block's
- * six uniforms (AIQ_NDRAWS B, four of them turned into normals in place)
+ * six uniforms (AIQ_NDRAWS B, two of them turned into normals in place)
  * and three more arrays of B,
  * rounded up to whole 64-byte cache lines plus one line of padding, so
  * that no two threads ever write the same cache line (false sharing made
- * two threads slower than one). */
+ * two threads slower than one).  The padding also lets each thread start
+ * its scratch at the first 64-byte boundary (scratch_at). */
 static size_t scratch_stride(size_t K) {
   size_t n = (2 * K + AIQ_NDRAWS + 3) * block_size(K);
   return ((n + 7) / 8 + 1) * 8;
 }
 
+/* Thread tid's scratch: the first 64-byte boundary at or after its
+ * stride's start (malloc aligns to 16 bytes; the block loops' stores of
+ * whole AVX-512 vectors that straddle two cache lines cost about a quarter
+ * of the choice's time).  It ends before the next thread's stride starts,
+ * so threads still never share a line. */
+static double *scratch_at(double *scratch, size_t K, int tid) {
+  uintptr_t p = (uintptr_t)(scratch + (size_t)tid * scratch_stride(K));
+  return (double *)((p + 63) & ~(uintptr_t)63);
+}
+
 /* Education and task of households i < nb of a block in one economy
  * (MODEL.md section 3, steps 2-3), every probability evaluated at the
- * household's own ability a[i].  w holds 2K * nb doubles laid out
+ * household's own ability a[i], then their log base wages lb (step 4, with
+ * the screening noise ez; be = beta_e, sz = sigma_z) and base wages
+ * bw = exp(lb).  w holds 2K * nb doubles laid out
  * option-major, w[c * nb + i] for option c = 2k + e, so that every step is
  * a loop over households (vectorised) and the exponentials go through a
  * vmath.h kernel nb at a time.  mx0, mx1, t: nb doubles of scratch.  The
  * weights become cumulative sums over k in place (w[(2k + e) nb + i] = the
  * sum of household i's weights of tasks 0..k with education e, added in the
  * order k = 0, 1, ...) and the task is the first k whose cumulative weight
- * reaches u_k times the total (aiq_first_reaching_block: binary search). */
+ * reaches u_k times the total (aiq_first_reaching_block: a count or a
+ * binary search). */
 #define CHOOSE_PARAMS                                                                      \
   const econ_in *in, size_t K, size_t nb, const double *restrict a,                        \
-      const double *restrict u_e, const double *restrict u_k, double *restrict w,          \
-      double *restrict mx0, double *restrict mx1, double *restrict t,                      \
-      int32_t *restrict e_out, int32_t *restrict k_out
-#define CHOOSE_ARGS in, K, nb, a, u_e, u_k, w, mx0, mx1, t, e_out, k_out
-AIQ_ALWAYS_INLINE static inline void choose_block_body(void (*vexp)(const double *, double *,
-                                                                     size_t),
-                                                        CHOOSE_PARAMS) {
+      const double *restrict u_e, const double *restrict u_k, const double *restrict ez,   \
+      double be, double sz, double *restrict w, double *restrict mx0, double *restrict mx1, \
+      double *restrict t, int32_t *restrict e_out, int32_t *restrict k_out,                \
+      double *restrict lb, double *restrict bw
+#define CHOOSE_ARGS in, K, nb, a, u_e, u_k, ez, be, sz, w, mx0, mx1, t, e_out, k_out, lb, bw
+AIQ_ALWAYS_INLINE static inline void choose_block_body(
+    void (*vexp)(const double *, double *, size_t), void (*vlog)(const double *, double *, size_t),
+    CHOOSE_PARAMS) {
   const double *restrict al = in->choice->alpha, *restrict bt = in->choice->beta;
   /* The logits' maxima first, without storing the logits (a block's are
    * up to 512 KiB, in L2); then option by option, while its nb values are
    * in L1, the logit again (the same operations, the same bits) minus the
    * maximum, the exponential and the cumulative sum: w is written once. */
+  size_t i0 = 0;
+#if defined(__GNUC__)
+  /* Up to AIQ_TASK_COUNT_MAX tasks, eight households at a time with the
+   * running maxima in registers (the compiler does not vectorise the loop
+   * over households around the loop over tasks): the same comparisons in
+   * the same order, k = 0, 1, ...  With more tasks each vector's chain of
+   * K dependent comparisons is too long to overlap with the next vector's,
+   * and the loops over households below (maxima in L1) are faster. */
+  if (K <= AIQ_TASK_COUNT_MAX)
+    for (; i0 + 8 <= nb; i0 += 8) {
+      aiq_v8d ai = *(const aiq_v8d *)(a + i0), m0 = (aiq_v8d){0} - INFINITY, m1 = m0;
+      for (size_t k = 0; k < K; k++) {
+        aiq_v8d z0 = al[2 * k] + bt[2 * k] * ai, z1 = al[2 * k + 1] + bt[2 * k + 1] * ai;
+        aiq_v8l g0 = z0 > m0, g1 = z1 > m1; /* z > m ? z : m, lane by lane */
+        m0 = (aiq_v8d)(((aiq_v8l)z0 & g0) | ((aiq_v8l)m0 & ~g0));
+        m1 = (aiq_v8d)(((aiq_v8l)z1 & g1) | ((aiq_v8l)m1 & ~g1));
+      }
+      *(aiq_v8d *)(mx0 + i0) = m0;
+      *(aiq_v8d *)(mx1 + i0) = m1;
+    }
+#endif
   AIQ_SIMD
-  for (size_t i = 0; i < nb; i++) mx0[i] = mx1[i] = -INFINITY;
+  for (size_t i = i0; i < nb; i++) mx0[i] = mx1[i] = -INFINITY;
   for (size_t k = 0; k < K; k++) {
     double al0 = al[2 * k], bt0 = bt[2 * k], al1 = al[2 * k + 1], bt1 = bt[2 * k + 1];
     AIQ_SIMD
-    for (size_t i = 0; i < nb; i++) {
+    for (size_t i = i0; i < nb; i++) {
       double z0 = al0 + bt0 * a[i], z1 = al1 + bt1 * a[i];
       mx0[i] = z0 > mx0[i] ? z0 : mx0[i];
       mx1[i] = z1 > mx1[i] ? z1 : mx1[i];
@@ -331,12 +373,12 @@ AIQ_ALWAYS_INLINE static inline void choose_block_body(void (*vexp)(const double
   const double *restrict s0 = w + 2 * (K - 1) * nb, *restrict s1 = s0 + nb;
   AIQ_SIMD
   for (size_t i = 0; i < nb; i++) t[i] = s1[i] / s0[i];
-  aiq_vlog(t, t, nb);
+  vlog(t, t, nb);
   /* I_1 - I_0 = tau (mx_1 - mx_0 + log(s_1 / s_0)); t becomes exp(-x_e) */
   AIQ_SIMD
   for (size_t i = 0; i < nb; i++)
     t[i] = -((in->tau * (mx1[i] - mx0[i] + t[i]) - in->c0 + in->kappa * a[i]) * in->inv_tau_e);
-  aiq_vexp(t, t, nb);
+  vexp(t, t, nb);
   AIQ_SIMD
   for (size_t i = 0; i < nb; i++) { /* education, then t becomes the task's target */
     int e = u_e[i] < 1.0 / (1.0 + t[i]);
@@ -344,6 +386,46 @@ AIQ_ALWAYS_INLINE static inline void choose_block_body(void (*vexp)(const double
     t[i] = u_k[i] * (e ? s1[i] : s0[i]);
   }
   aiq_first_reaching_block(w, nb, K, e_out, t, k_out);
+  /* log b = log p_k + mu_c + r_c (z - mu_c), z = q_k(a, e) + sigma_z eps_z */
+  const double *restrict tc = in->tech->c, *restrict td = in->tech->d, *restrict lp = in->log_p;
+  const double *restrict mu = in->eq->mu, *restrict rc = in->eq->r;
+  i0 = 0;
+#if defined(__GNUC__) && !defined(__clang__)
+  if (K <= 8) {
+    /* Up to eight tasks: the per-task and per-cell tables in registers,
+     * looked up by lane-wise shuffles (vpermpd, vpermt2pd) instead of five
+     * gathers; the same values, the same operations. */
+    aiq_v8d TC = {0}, TD = {0}, LP = {0}, MU[2] = {{0}, {0}}, RC[2] = {{0}, {0}};
+    for (size_t k = 0; k < K; k++) {
+      TC[k] = tc[k];
+      TD[k] = td[k];
+      LP[k] = lp[k];
+      for (size_t e = 0; e < 2; e++) {
+        MU[(2 * k + e) / 8][(2 * k + e) % 8] = mu[2 * k + e];
+        RC[(2 * k + e) / 8][(2 * k + e) % 8] = rc[2 * k + e];
+      }
+    }
+    for (; i0 + 8 <= nb; i0 += 8) {
+      aiq_v8i ei = *(const aiq_v8i *)(e_out + i0);
+      aiq_v8l kk = __builtin_convertvector(*(const aiq_v8i *)(k_out + i0), aiq_v8l);
+      aiq_v8l cc = 2 * kk + __builtin_convertvector(ei, aiq_v8l);
+      aiq_v8d ed = __builtin_convertvector(ei, aiq_v8d);
+      aiq_v8d muc = __builtin_shuffle(MU[0], MU[1], cc), rcc = __builtin_shuffle(RC[0], RC[1], cc);
+      aiq_v8d q = __builtin_shuffle(TC, kk) * (*(const aiq_v8d *)(a + i0) + be * ed) +
+                  __builtin_shuffle(TD, kk);
+      aiq_v8d z = q + sz * *(const aiq_v8d *)(ez + i0);
+      *(aiq_v8d *)(lb + i0) = __builtin_shuffle(LP, kk) + muc + rcc * (z - muc);
+    }
+  }
+#endif
+  AIQ_SIMD
+  for (size_t i = i0; i < nb; i++) {
+    size_t k = (size_t)k_out[i], c = 2 * k + (size_t)e_out[i];
+    double q = tc[k] * (a[i] + be * e_out[i]) + td[k];
+    double z = q + sz * ez[i];
+    lb[i] = lp[k] + mu[c] + rc[c] * (z - mu[c]);
+  }
+  vexp(lb, bw, nb);
 }
 
 /* choose_block_body compiled for the baseline and, on x86-64, for AVX2 and
@@ -352,13 +434,15 @@ AIQ_ALWAYS_INLINE static inline void choose_block_body(void (*vexp)(const double
  * directly.  Its own arithmetic is additions, multiplications, divisions
  * and comparisons of doubles (contraction is off), so every build gives the
  * same bits. */
-static void choose_block_base(CHOOSE_PARAMS) { choose_block_body(aiq_vexp, CHOOSE_ARGS); }
+static void choose_block_base(CHOOSE_PARAMS) {
+  choose_block_body(aiq_vexp, aiq_vlog, CHOOSE_ARGS);
+}
 #if defined(__x86_64__) && defined(__GNUC__)
 __attribute__((target("avx2"))) static void choose_block_avx2(CHOOSE_PARAMS) {
-  choose_block_body(aiq_vexp_avx2, CHOOSE_ARGS);
+  choose_block_body(aiq_vexp_avx2, aiq_vlog_avx2, CHOOSE_ARGS);
 }
 __attribute__((target("avx512f"))) static void choose_block_avx512(CHOOSE_PARAMS) {
-  choose_block_body(aiq_vexp_avx512, CHOOSE_ARGS);
+  choose_block_body(aiq_vexp_avx512, aiq_vlog_avx512, CHOOSE_ARGS);
 }
 #endif
 
@@ -391,7 +475,7 @@ static void draw_households(const aiineq_model *m, aiineq_result *r, const econ_
   aiq_vmath_isa isa = aiq_vmath_best();
 #pragma omp parallel num_threads(nt) if (nt > 1 && N > AIQ_PAR_GRAIN)
   {
-    double *w = scratch + (size_t)thread_id() * scratch_stride(K);
+    double *w = scratch_at(scratch, K, thread_id());
     double *u = w + 2 * K * B, *mx0 = u + AIQ_NDRAWS * B, *mx1 = mx0 + B, *t = mx1 + B;
 #pragma omp for schedule(static)
     for (size_t b = 0; b < nblk; b++) {
@@ -399,25 +483,17 @@ static void draw_households(const aiineq_model *m, aiineq_result *r, const econ_
       double *a = r->ability + i0, *nrm = u, *ez = u + AIQ_DRAW_Z * nb;
       const double *u_e = u + AIQ_DRAW_E * nb, *u_k = u + AIQ_DRAW_K * nb;
       aiq_household_uniforms(seed, i0, nb, u);
-      aiq_norm_ppf_n(nrm, nrm, 4 * nb); /* rows A, Z, S, O become normals */
-      for (size_t i = 0; i < nb; i++) {
-        a[i] = sa * nrm[i];
-        eps_s[i0 + i] = nrm[AIQ_DRAW_S * nb + i];
-        eps_o[i0 + i] = nrm[AIQ_DRAW_O * nb + i];
-      }
+      /* rows A and Z become normals in place, S and O straight into eps_s
+       * and eps_o (no copies) */
+      aiq_norm_ppf_n(nrm, nrm, 2 * nb);
+      aiq_norm_ppf_n(u + AIQ_DRAW_S * nb, eps_s + i0, nb);
+      aiq_norm_ppf_n(u + AIQ_DRAW_O * nb, eps_o + i0, nb);
+      for (size_t i = 0; i < nb; i++) a[i] = sa * nrm[i];
       for (int s = 0; s < 2; s++) {
-        const econ_in *ei = &in[s];
         aiq_sim *sm = &r->sim[s];
-        int32_t *edu = sm->education + i0, *task = sm->task + i0;
-        double *lb = sm->wage + i0; /* log b until wages are known */
-        choose_block(isa, ei, K, nb, a, u_e, u_k, w, mx0, mx1, t, edu, task);
-        for (size_t i = 0; i < nb; i++) {
-          size_t k = (size_t)task[i], c = 2 * k + (size_t)edu[i];
-          double q = ei->tech->c[k] * (a[i] + be * edu[i]) + ei->tech->d[k];
-          double z = q + sz * ez[i];
-          lb[i] = ei->log_p[k] + ei->eq->mu[c] + ei->eq->r[c] * (z - ei->eq->mu[c]);
-        }
-        aiq_vexp(lb, sm->base_wage + i0, nb);
+        /* the wage array holds log b until wages are known */
+        choose_block(isa, &in[s], K, nb, a, u_e, u_k, ez, be, sz, w, mx0, mx1, t,
+                     sm->education + i0, sm->task + i0, sm->wage + i0, sm->base_wage + i0);
       }
     }
   }

@@ -5,9 +5,9 @@
  * threshold and the parallel threshold, and 1, 2, 3 and 7 threads.  The
  * checked sort (aiq_bucket_sort_checked_nt) and the Gini on caller scratch
  * (aiq_gini_plain_buf) against the unchecked sort and aiq_gini_plain_nt.
- * The Gini's vectorised sums (one chunk per lane, every lane build the CPU
- * runs) bit for bit against the scalar chunked Neumaier sums they replaced,
- * and against qsort with a long double formula.
+ * The Gini's sums (each level-1 bucket's sorted keys in eight lanes) bit
+ * for bit the same in every lane build the CPU runs and for 1, 2 and 3
+ * threads, and against qsort with a long double formula.
  */
 #include <stdint.h>
 #include <string.h>
@@ -187,35 +187,6 @@ START_TEST(test_bucket_checked_bad) {
 }
 END_TEST
 
-/* The Gini's sums as they were before the lanes: Neumaier with its branch,
- * chunk by chunk (par.h), chunks combined in order.  The reference bits. */
-static void neumaier(double *s, double *c, double v) {
-  double t = *s + v;
-  *c += fabs(*s) >= fabs(v) ? (*s - t) + v : (v - t) + *s;
-  *s = t;
-}
-
-static double gini_neumaier(const double *y, size_t n) {
-  size_t nc = aiq_par_nchunks(n);
-  double nn = (double)n, s = 0, sc = 0, t = 0, tc = 0;
-  for (size_t c = 0; c < nc; c++) {
-    double cs = 0, csc = 0, ct = 0, ctc = 0;
-    for (size_t i = aiq_par_lo(n, nc, c); i < aiq_par_lo(n, nc, c + 1); i++) {
-      neumaier(&cs, &csc, y[i]);
-      neumaier(&ct, &ctc, (2.0 * (double)(i + 1) - nn - 1.0) * y[i]);
-    }
-    if (c == 0) {
-      s = cs, sc = csc, t = ct, tc = ctc;
-    } else {
-      neumaier(&s, &sc, cs);
-      sc += csc;
-      neumaier(&t, &tc, ct);
-      tc += ctc;
-    }
-  }
-  return (t + tc) / (nn * (s + sc));
-}
-
 /* sum (2i - n - 1) y_(i) / (n S) in long double after qsort. */
 static double gini_qsort(const double *x, size_t n, double *scratch) {
   memcpy(scratch, x, n * sizeof *x);
@@ -228,12 +199,14 @@ static double gini_qsort(const double *x, size_t n, double *scratch) {
   return (double)(t / ((long double)n * s));
 }
 
-/* Sizes give 8, 12, 17 and 24 chunks (lane groups and single chunks left
- * over, chunks of q and q + 1 values) and, in full runs, the 256 chunks
- * of 2^21 and more values; valid kinds only (non-negative, finite). */
+/* The Gini's sums come from each level-1 bucket's sorted keys in eight
+ * lanes (bucket.c): the same bits in every lane build the CPU runs and
+ * for 1, 2 and 3 threads, and within rounding of a long double sum after
+ * qsort.  Sizes under and over 2^20 (512 and 2048 level-1 buckets), with
+ * partial last vectors; valid kinds only (non-negative, finite). */
 START_TEST(test_gini_lanes_bits) {
   static const int kinds[] = {0, 3, 4, 5, 6, 7, 11, 13};
-  const size_t sizes[] = {65536, 100003, 17 * 8192 + 5, 200000,
+  const size_t sizes[] = {7, 32, 33, 1000, 65536, 100003, 17 * 8192 + 5, 200000,
                           aiq_test_size(2100007, 65537)};
   size_t nmax = 2100007;
   double *x = malloc(nmax * sizeof *x), *y = malloc(nmax * sizeof *y);
@@ -243,12 +216,12 @@ START_TEST(test_gini_lanes_bits) {
     size_t n = sizes[k];
     for (size_t kk = 0; kk < sizeof kinds / sizeof *kinds; kk++) {
       if (kinds[kk] == 5 && n > 200000) continue; /* 1e300 outliers overflow the sums */
-      for (size_t i = 0; i < n; i++) x[i] = y[i] = draw(kinds[kk], i);
-      AIQ_ASSERT_OK(aiq_sort_double(y, n));
-      double want = gini_neumaier(y, n), g;
-      for (int isa = 0; isa < 3; isa++) {
-        int rc = aiq_gini_sorted_isa(y, n, &g, isa);
-        if (rc == AIINEQ_ERR_ARG && isa > 0) continue; /* not on this CPU */
+      for (size_t i = 0; i < n; i++) x[i] = draw(kinds[kk], i);
+      double want, g;
+      AIQ_ASSERT_OK(aiq_gini_isa(x, n, &want, 1, y, 0)); /* the baseline build */
+      for (int isa = 1; isa < 3; isa++) {
+        int rc = aiq_gini_isa(x, n, &g, 1, y, isa);
+        if (rc == AIINEQ_ERR_ARG && isa > aiq_bucket_isa()) continue; /* not on this CPU */
         AIQ_ASSERT_OK(rc);
         ck_assert_msg(memcmp(&g, &want, sizeof g) == 0, "kind %d n %zu isa %d: %.17g, want %.17g",
                       kinds[kk], n, isa, g, want);
@@ -263,6 +236,8 @@ START_TEST(test_gini_lanes_bits) {
       if (kinds[kk] == 7) ck_assert(g == 0.0);
     }
   }
+  double g3;
+  ck_assert_int_eq(aiq_gini_isa(x, 10, &g3, 1, y, 3), AIINEQ_ERR_ARG);
   free(x);
   free(y);
   free(z);

@@ -10,6 +10,7 @@
 
 #include "numerics.h"
 #include "ref/numerics_ref.h"
+#include "ref/ppf_ref.h"
 #include "rng.h"
 #include "testutil.h"
 
@@ -26,6 +27,26 @@ START_TEST(test_ppf_matches_scipy) {
     ck_assert_msg(rel_err(got, ref_ppf[i][1]) < 1e-15,
                   "PhiInv(%g) = %.17g, scipy %.17g", ref_ppf[i][0], got, ref_ppf[i][1]);
   }
+}
+END_TEST
+
+/* Against quantiles to 1e-30 (tests/ref/make_ppf_ref.py: Newton's method in
+ * 400-digit arithmetic) over the central region, its boundaries and both
+ * tails down to the smallest denormal: AS241 with vmath's logarithm is
+ * within 7.5e-16 (as with libm's); the batch gives the same bits. */
+START_TEST(test_ppf_matches_high_precision) {
+  enum { NREF = N_OF(ref_ppf_hp) };
+  double p[NREF], x[NREF];
+  for (size_t i = 0; i < NREF; i++) p[i] = ref_ppf_hp[i][0];
+  aiq_norm_ppf_n(p, x, NREF);
+  double worst = 0.0;
+  for (size_t i = 0; i < NREF; i++) {
+    double got = aiq_norm_ppf(p[i]), e = rel_err(got, ref_ppf_hp[i][1]);
+    ck_assert_msg(e < 1e-15, "PhiInv(%a) = %.17g, reference %.17g", p[i], got, ref_ppf_hp[i][1]);
+    ck_assert(memcmp(&got, x + i, sizeof got) == 0);
+    worst = e > worst ? e : worst;
+  }
+  ck_assert(worst > 1e-17); /* the table was read: it has inexact entries */
 }
 END_TEST
 
@@ -84,18 +105,24 @@ static size_t ppf_inputs(double *p, size_t cap) {
   return n;
 }
 
-/* Both the dispatched variant (AVX2 where the machine has it) and the
- * baseline build, out of place and in place. */
+/* The dispatched variant (the widest build the machine has) and every
+ * build it can run, out of place and in place. */
 static void check_ppf_n(const double *p, size_t n) {
   double *x = malloc((n + 1) * sizeof *x), *y = malloc((n + 1) * sizeof *y);
   ck_assert(x && y);
-  for (int variant = 0; variant < 2; variant++) {
-    void (*f)(const double *, double *, size_t) = variant ? aiq_norm_ppf_n_base : aiq_norm_ppf_n;
+  for (int variant = -1; variant < AIQ_PPF_NBUILDS; variant++) {
     x[n] = -7.0;
-    f(p, x, n);
-    ck_assert(x[n] == -7.0); /* nothing written past n */
     memcpy(y, p, n * sizeof *y);
-    f(y, y, n); /* in place */
+    if (variant < 0) {
+      aiq_norm_ppf_n(p, x, n);
+      aiq_norm_ppf_n(y, y, n); /* in place */
+    } else if (!aiq_norm_ppf_n_build((aiq_ppf_build)variant, p, x, n)) {
+      ck_assert(variant != AIQ_PPF_BASE); /* the baseline build always runs */
+      continue;
+    } else {
+      ck_assert(aiq_norm_ppf_n_build((aiq_ppf_build)variant, y, y, n)); /* in place */
+    }
+    ck_assert(x[n] == -7.0); /* nothing written past n */
     for (size_t i = 0; i < n; i++) {
       double want = aiq_norm_ppf(p[i]);
       ck_assert_msg(memcmp(&want, x + i, sizeof want) == 0 && memcmp(&want, y + i, sizeof want) == 0,
@@ -216,6 +243,7 @@ Suite *aiq_suite_numerics(void) {
   Suite *s = suite_create("numerics");
   TCase *tc = tcase_create("core");
   tcase_add_test(tc, test_ppf_matches_scipy);
+  tcase_add_test(tc, test_ppf_matches_high_precision);
   tcase_add_test(tc, test_ppf_edges);
   tcase_add_test(tc, test_ppf_n_matches_scalar);
   tcase_add_test(tc, test_cdf_matches_scipy_and_inverts);

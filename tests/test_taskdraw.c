@@ -1,9 +1,10 @@
 /*
  * test_taskdraw.c -- the task draw of the household pass (MODEL.md section
- * 3, step 3): the block binary search aiq_first_reaching_block gives the
- * task the linear scan of the original implementation gave, for K = 1, 2,
- * 3, 5 and 800, on the same weights, including ties, zero weights, exact
- * hits and NaN targets.
+ * 3, step 3): aiq_first_reaching_block (a count up to AIQ_TASK_COUNT_MAX
+ * tasks, a block binary search beyond) gives the task the linear scan of
+ * the original implementation gave, for K = 1, 2, 3, 5, 800 and either side
+ * of AIQ_TASK_COUNT_MAX, on the same weights, including ties, zero
+ * weights, exact hits and NaN targets.
  */
 #include <stdint.h>
 #include <string.h>
@@ -40,7 +41,7 @@ static void weights(double *w, size_t K, uint64_t h) {
  * and its own education, at several targets: the block search equals the
  * scan for every household. */
 START_TEST(test_binary_search_equals_scan) {
-  const size_t Ks[] = {1, 2, 3, 5, 800};
+  const size_t Ks[] = {1, 2, 3, 5, AIQ_TASK_COUNT_MAX, AIQ_TASK_COUNT_MAX + 1, 800};
   enum { KMAX = 800, NB = 37, TARGETS = 36 };
   static double wt[NB][2][KMAX], cum[2 * KMAX * NB], target[NB];
   int32_t e[NB], k[NB];
@@ -87,7 +88,7 @@ START_TEST(test_binary_search_equals_scan) {
       }
     }
   }
-  ck_assert_uint_eq(checked, 5 * 8 * TARGETS * NB);
+  ck_assert_uint_eq(checked, sizeof Ks / sizeof Ks[0] * 8 * TARGETS * NB);
   ck_assert_uint_gt(last, 1000); /* the cap at K - 1 and task 0 were both exercised */
   ck_assert_uint_gt(first, 1000);
 }
