@@ -41,11 +41,10 @@
  *   pre income:          eps_s, then the pre sorting index, then income
  *   post income:         the post sorting index, then income
  *   wage (each economy): log b_i, then the wage
- * The firm arrays are allocated by the matching (whose block ranks need no
- * sort, rank.c) and the pre economy's capital income just before the
- * Ginis, which use it as their sorted copy (one allocation and one round of
- * page faults instead of five), so the peak allocation is about 96 bytes
- * per household (80 + 8 + 8, during a Gini, plus a bucket's scratch).
+ * All of them are one block, allocated up front (sim_alloc); the Ginis use
+ * the pre economy's capital income as their sorted copy, and the block
+ * ranks need no sort (rank.c), so the peak allocation is about 100 bytes
+ * per household (96, plus the block ranks' counts or a bucket's scratch).
  * Each thread has a block scratch of (2K + 9) * block_size(K) doubles
  * (38 KiB at K = 5, at most about 0.5 MiB at any K).
  */
@@ -63,37 +62,43 @@
 #include "vmath.h"
 
 void aiq_sim_free(aiineq_result *r) {
+  aiq_free(r->ability); /* the household block (sim_alloc) */
+  r->ability = NULL;
   for (int s = 0; s < 2; s++) {
     aiq_sim *sm = &r->sim[s];
-    aiq_free(sm->base_wage);
-    aiq_free(sm->capital_income);
-    aiq_free(sm->education);
-    aiq_free(sm->firm);
     sm->base_wage = sm->wage = sm->income = sm->capital_income = NULL;
     sm->education = sm->task = sm->firm = NULL;
   }
-  aiq_free(r->ability);
-  r->ability = NULL;
 }
 
-/* Arrays needed from the first pass on: ability; per economy base wage,
- * wage and income (one block) and education and task (one block); the post
- * economy's capital income (it holds eps_o and the ownership shares).  The
- * firm arrays and the pre economy's capital income are allocated when they
- * are first written, after the large temporary buffers are gone. */
+/* Every household array of the result in one block of 96 bytes per
+ * household, allocated up front: ability, both capital incomes, per
+ * economy base wage, wage and income (9 doubles), then per economy
+ * education, task and firm (6 int32).  One block instead of ten: glibc
+ * raises its mmap threshold to the size of a freed mmap'ed block (up to
+ * 32 MiB), so from the second solve on the block comes from its heap,
+ * which it keeps, and is faulted in twice per process instead of at every
+ * solve (docs/design.md, "Memory"; 4330 page faults per default solve
+ * before, none from the third solve on).  The peak grows by at most the
+ * block ranks' counts (4 bytes per household): the firms and the pre
+ * capital income, formerly allocated after the matching, are live during
+ * it now. */
 static int sim_alloc(aiineq_result *r) {
   size_t N = r->N;
-  r->ability = aiq_malloc_array(N, sizeof *r->ability);
-  r->sim[AIINEQ_POST].capital_income = aiq_malloc_array(N, sizeof(double));
-  if (!r->ability || !r->sim[AIINEQ_POST].capital_income) return AIINEQ_ERR_NOMEM;
+  double *d = aiq_malloc_array(N, 96);
+  if (!d) return AIINEQ_ERR_NOMEM;
+  int32_t *iv = (int32_t *)(d + 9 * N);
+  r->ability = d;
+  r->sim[AIINEQ_POST].capital_income = d + N;
+  r->sim[AIINEQ_PRE].capital_income = d + 2 * N;
   for (int s = 0; s < 2; s++) {
     aiq_sim *sm = &r->sim[s];
-    sm->base_wage = aiq_malloc_array(N, 3 * sizeof(double));
-    sm->education = aiq_malloc_array(N, 2 * sizeof(int32_t));
-    if (!sm->base_wage || !sm->education) return AIINEQ_ERR_NOMEM;
+    sm->base_wage = d + (3 + 3 * (size_t)s) * N;
     sm->wage = sm->base_wage + N;
     sm->income = sm->base_wage + 2 * N;
+    sm->education = iv + 3 * (size_t)s * N;
     sm->task = sm->education + N;
+    sm->firm = sm->education + 2 * N;
   }
   return AIINEQ_OK;
 }
@@ -596,8 +601,6 @@ static int matching(aiineq_result *r, int nt, double range[2][2]) {
   size_t N = r->N, J = r->J;
   for (int s = 0; s < 2; s++) {
     aiq_sim *sm = &r->sim[s];
-    sm->firm = aiq_malloc_array(N, sizeof *sm->firm);
-    if (!sm->firm) return AIINEQ_ERR_NOMEM;
     int rcode = aiq_rank_blocks_range(sm->income, N, J, sm->firm, nt, range[s][0], range[s][1]);
     if (rcode) return rcode;
   }
@@ -931,15 +934,9 @@ int aiq_simulate(aiineq_model *m, const aiq_tech tech[2], aiineq_result *r) {
   firm_work f = {fbuf,         fbuf + J,     fbuf + 2 * J, fbuf + 3 * J,
                  fbuf + 4 * J, fbuf + 5 * J, fbuf + 6 * J, fbuf + 9 * J};
   firms(m, J, f.phi, f.assets);
-  /* One buffer of N doubles is the four Ginis' sorted copy, then the pre
-   * economy's capital income: one allocation (and one round of page
-   * faults) instead of five. */
-  double *cap0 = aiq_malloc_array(N, sizeof *cap0);
-  r->sim[AIINEQ_PRE].capital_income = cap0;
-  if (!cap0) {
-    rc = aiq_fail(m->err, AIINEQ_ERR_NOMEM, "out of memory simulating %zu households", N);
-    goto done;
-  }
+  /* The pre economy's capital income is first the four Ginis' sorted copy:
+   * no sort buffer of their own. */
+  double *cap0 = r->sim[AIINEQ_PRE].capital_income;
   for (int s = 0; s < 2 && rc == AIINEQ_OK; s++)
     rc = wages_and_incomes(m, r, s, in, &f, own, own_total, gtask, cap0, nt);
   if (rc) goto done;
