@@ -24,13 +24,15 @@ int aiq_gauss_hermite(size_t q, double *t, double *w) {
     return AIINEQ_OK;
   }
   int n = (int)q, ldz = 1, info = 0;
-  double *e = aiq_malloc_array(q, sizeof *e);
+  double *e = aiq_malloc_array(q, 3 * sizeof *e); /* dstev's, then the weights' scratch */
   if (!e) return AIINEQ_ERR_NOMEM;
   for (size_t i = 0; i < q; i++) t[i] = 0.0;
   for (size_t i = 0; i + 1 < q; i++) e[i] = sqrt((double)(i + 1));
   dstev_("N", &n, t, e, NULL, &ldz, NULL, &info);
-  aiq_free(e);
-  if (info != 0) return AIINEQ_ERR_SINGULAR;
+  if (info != 0) {
+    aiq_free(e);
+    return AIINEQ_ERR_SINGULAR;
+  }
   /* The rule is symmetric: make the nodes exactly so (and the middle one 0). */
   for (size_t i = 0; i < q / 2; i++) {
     double s = 0.5 * (t[q - 1 - i] - t[i]);
@@ -38,17 +40,29 @@ int aiq_gauss_hermite(size_t q, double *t, double *w) {
     t[q - 1 - i] = s;
   }
   if (q % 2) t[q / 2] = 0.0;
-  double total = 0.0;
+  /* The weights' recurrence for all nodes at once: a vector loop over
+   * nodes instead of q chains of dependent divisions, with sqrt(j) from a
+   * table; the same operations per node, so the same bits. */
+  double *sq = e, *prev = e + q, *cur = e + 2 * q;
+  for (size_t j = 0; j < q; j++) sq[j] = sqrt((double)j);
   for (size_t i = 0; i < q; i++) {
-    double prev = 0.0, cur = 1.0, sum = 1.0;
-    for (size_t j = 0; j + 1 < q; j++) {
-      double next = (t[i] * cur - sqrt((double)j) * prev) / sqrt((double)(j + 1));
-      prev = cur;
-      cur = next;
-      sum += cur * cur;
-    }
-    w[i] = 1.0 / sum;
+    prev[i] = 0.0;
+    cur[i] = 1.0;
+    w[i] = 1.0; /* the sum of squares */
   }
+  for (size_t j = 0; j + 1 < q; j++) {
+    double sj = sq[j], sj1 = sq[j + 1];
+#pragma omp simd
+    for (size_t i = 0; i < q; i++) {
+      double next = (t[i] * cur[i] - sj * prev[i]) / sj1;
+      prev[i] = cur[i];
+      cur[i] = next;
+      w[i] += next * next;
+    }
+  }
+  aiq_free(e);
+  for (size_t i = 0; i < q; i++) w[i] = 1.0 / w[i];
+  double total = 0.0;
   for (size_t i = 0; i < q / 2; i++) w[i] = w[q - 1 - i];
   for (size_t i = 0; i < q; i++) total += w[i];
   for (size_t i = 0; i < q; i++) w[i] /= total;
