@@ -22,6 +22,7 @@
 #include "lapack.h"
 #include "ineq_internal.h"
 #include "numerics.h"
+#include "vmath.h"
 #include "solve_internal.h"
 
 #define AA_MEMORY 5
@@ -130,6 +131,8 @@ typedef struct work {
   double *pk;           /* 2K scratch */
   double *r;            /* 2K */
   double *wt;           /* Q: one cell's weights exp(lm - max) */
+  double *ws;           /* Q: one cell's terms of the supply's sum */
+  double *lw;           /* Q: log of the node weights */
 } work;
 
 /* Log masses of every (node, cell) under the choice coefficients in w, and
@@ -155,7 +158,7 @@ static double log_masses(work *w, double *p1) {
       lse[e] = mx + log(s);
     }
     double xe = (tau * (lse[1] - lse[0]) - c0 + kappa * a) / tau_e;
-    double lw = log(w->g->w[i]);
+    double lw = w->lw[i];
     double lpe[2] = {lw - aiq_log1pexp(xe), lw - aiq_log1pexp(-xe)};
     double pe1 = exp(lpe[1] - lw);
     college += w->g->w[i] * pe1;
@@ -187,13 +190,21 @@ static void cell_stats(work *w, const aiq_tech *tech, double *mu, double *V, dou
       double mx = -INFINITY;
       for (size_t i = 0; i < Q; i++)
         if (w->lm[i * C + c] > mx) mx = w->lm[i * C + c];
-      double sw = 0.0, swq = 0.0, *wt = w->wt;
+      double sw = 0.0, swq = 0.0, *wt = w->wt, *ws = w->ws;
+      /* The exponentials of a cell as two batches (vmath.h: SLEEF's vector
+       * kernels, the same bits at every width), then the sums in node order. */
       for (size_t i = 0; i < Q; i++) {
         double q = tech->c[k] * (w->g->a[i] + be * e) + tech->d[k];
-        wt[i] = exp(w->lm[i * C + c] - mx); /* kept for the variance */
+        wt[i] = w->lm[i * C + c] - mx;
+        ws[i] = w->lm[i * C + c] + q - ls_max;
+      }
+      aiq_vexp(wt, wt, Q); /* wt kept for the variance */
+      aiq_vexp(ws, ws, Q);
+      for (size_t i = 0; i < Q; i++) {
+        double q = tech->c[k] * (w->g->a[i] + be * e) + tech->d[k];
         sw += wt[i];
         swq += wt[i] * q;
-        ls_sum += exp(w->lm[i * C + c] + q - ls_max);
+        ls_sum += ws[i];
       }
       double mean = swq / sw, ssd = 0.0;
       for (size_t i = 0; i < Q; i++) {
@@ -246,14 +257,17 @@ static int work_init(work *w, const aiineq_model *m, const aiq_grid *g) {
   size_t K = m->n_tasks;
   w->m = m;
   w->g = g;
-  /* (2K + 1)(4 + Q) >= 8K + 2KQ + Q doubles, the product checked */
-  w->alpha = aiq_malloc_array(2 * K + 1, (4 + g->q) * sizeof(double));
+  /* (2K + 3)(4 + Q) >= 8K + 2KQ + 3Q doubles, the product checked */
+  w->alpha = aiq_malloc_array(2 * K + 3, (4 + g->q) * sizeof(double));
   if (!w->alpha) return AIINEQ_ERR_NOMEM;
   w->beta = w->alpha + 2 * K;
   w->pk = w->alpha + 4 * K;
   w->r = w->alpha + 6 * K;
   w->lm = w->alpha + 8 * K;
   w->wt = w->lm + 2 * K * g->q;
+  w->ws = w->wt + g->q;
+  w->lw = w->ws + g->q;
+  for (size_t i = 0; i < g->q; i++) w->lw[i] = log(g->w[i]);
   return AIINEQ_OK;
 }
 
