@@ -499,6 +499,76 @@ static void draw_households(const aiineq_model *m, aiineq_result *r, const econ_
   }
 }
 
+/* Elementwise loops over the households of the ownership and firm
+ * stages compiled for the baseline and, on x86-64, for AVX2 and AVX-512
+ * (wider vectors, gathers of the firm and task tables), picked at run time
+ * with vmath.h's choice like choose_block.  Their arithmetic is one
+ * sequence of additions, multiplications and divisions of doubles per
+ * household (contraction is off; int -> double conversions are exact), so
+ * every build gives the same bits. */
+#if defined(__x86_64__) && defined(__GNUC__)
+#define AIQ_ISA_VARIANTS(name, params, args)                                          \
+  static void name##_base params { name##_body(aiq_vexp, args); }                    \
+  __attribute__((target("avx2"))) static void name##_avx2 params {                   \
+    name##_body(aiq_vexp_avx2, args);                                                 \
+  }                                                                                   \
+  __attribute__((target("avx512f"))) static void name##_avx512 params {              \
+    name##_body(aiq_vexp_avx512, args);                                               \
+  }                                                                                   \
+  static void name(aiq_vmath_isa isa, AIQ_UNPAREN params) {                          \
+    if (isa == AIQ_VMATH_AVX512)                                                      \
+      name##_avx512(args);                                                            \
+    else if (isa == AIQ_VMATH_AVX2)                                                   \
+      name##_avx2(args);                                                              \
+    else                                                                              \
+      name##_base(args);                                                              \
+  }
+#else
+#define AIQ_ISA_VARIANTS(name, params, args)                                          \
+  static void name(aiq_vmath_isa isa, AIQ_UNPAREN params) {                          \
+    (void)isa;                                                                        \
+    name##_body(aiq_vexp, args);                                                      \
+  }
+#endif
+#define AIQ_UNPAREN(...) __VA_ARGS__
+
+/* Ownership: own[i] = exp(sigma_o (rho (ab[i] - ma) / sda + rc own[i])). */
+AIQ_ALWAYS_INLINE static inline void own_expo_body(void (*vexp)(const double *, double *, size_t),
+                                                   double *restrict own,
+                                                   const double *restrict ab, size_t n,
+                                                   double sigma_o, double rho, double rc,
+                                                   double ma, double sda) {
+  AIQ_SIMD
+  for (size_t i = 0; i < n; i++) own[i] = sigma_o * (rho * ((ab[i] - ma) / sda) + rc * own[i]);
+  vexp(own, own, n);
+}
+#define OWN_PARAMS                                                                      \
+  (double *restrict own, const double *restrict ab, size_t n, double sigma_o, double rho, \
+   double rc, double ma, double sda)
+AIQ_ISA_VARIANTS(own_expo, OWN_PARAMS, AIQ_UNPAREN(own, ab, n, sigma_o, rho, rc, ma, sda))
+
+/* Sorting indices of both economies (co: rs, rcs, mb0, sdb0, mb1, sdb1;
+ * both standard deviations positive); eps_s becomes the pre economy's. */
+AIQ_ALWAYS_INLINE static inline void sort_index_body(void (*vexp)(const double *, double *, size_t),
+                                                     double *restrict eps_s,
+                                                     double *restrict idx1,
+                                                     const double *restrict lb0,
+                                                     const double *restrict lb1, size_t n,
+                                                     const double *co) {
+  (void)vexp;
+  double rs = co[0], rcs = co[1], mb0 = co[2], sdb0 = co[3], mb1 = co[4], sdb1 = co[5];
+  AIQ_SIMD
+  for (size_t i = 0; i < n; i++) {
+    double e = eps_s[i];
+    idx1[i] = rs * ((lb1[i] - mb1) / sdb1) + rcs * e;
+    eps_s[i] = rs * ((lb0[i] - mb0) / sdb0) + rcs * e;
+  }
+}
+#define SORT_PARAMS                                                                    \
+  (double *restrict eps_s, double *restrict idx1, const double *restrict lb0,             \
+   const double *restrict lb1, size_t n, const double *co)
+AIQ_ISA_VARIANTS(sort_index, SORT_PARAMS, AIQ_UNPAREN(eps_s, idx1, lb0, lb1, n, co))
+
 /* Households per call of aiq_vexp in the loops that exponentiate one value
  * per household (a value's exponential does not depend on the block; the
  * blocks only keep the arguments in L1 between the two passes). */
@@ -531,6 +601,7 @@ static double ownership(const aiineq_model *m, aiineq_result *r, double *restric
   double rs = aiq_par(m, RHO_SORT), rcs = sqrt(1.0 - rs * rs);
   size_t nc = aiq_par_nchunks(N);
   double part[AIQ_PAR_MAXCHUNKS][5];
+  aiq_vmath_isa isa = aiq_vmath_best();
 #pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1 && N > AIQ_PAR_GRAIN)
   for (size_t c = 0; c < nc; c++) {
     double sum = 0.0, lo0 = INFINITY, hi0 = -INFINITY, lo1 = INFINITY, hi1 = -INFINITY;
@@ -540,20 +611,14 @@ static double ownership(const aiineq_model *m, aiineq_result *r, double *restric
       /* (the loops with a division only when the divisor is positive:
        * a division under a condition is not vectorised) */
       if (sda > 0.0) {
-        AIQ_SIMD
-        for (size_t i = lo; i < hi; i++)
-          own[i] = sigma_o * (rho * ((ab[i] - ma) / sda) + rc * own[i]);
+        own_expo(isa, own + lo, ab + lo, hi - lo, sigma_o, rho, rc, ma, sda);
       } else {
         for (size_t i = lo; i < hi; i++) own[i] = sigma_o * (rho * 0.0 + rc * own[i]);
+        aiq_vexp(own + lo, own + lo, hi - lo);
       }
-      aiq_vexp(own + lo, own + lo, hi - lo);
       if (sdb0 > 0.0 && sdb1 > 0.0) {
-        AIQ_SIMD
-        for (size_t i = lo; i < hi; i++) {
-          double e = eps_s[i];
-          idx1[i] = rs * ((lb1[i] - mb1) / sdb1) + rcs * e;
-          eps_s[i] = rs * ((lb0[i] - mb0) / sdb0) + rcs * e;
-        }
+        const double co[6] = {rs, rcs, mb0, sdb0, mb1, sdb1};
+        sort_index(isa, eps_s + lo, idx1 + lo, lb0 + lo, lb1 + lo, hi - lo, co);
       } else {
         for (size_t i = lo; i < hi; i++) {
           double e = eps_s[i];
@@ -683,6 +748,29 @@ static void value_added(const aiineq_model *m, aiineq_result *r, int s, const ec
   }
 }
 
+/* The incomes of both economies and the normalised ownership shares:
+ * own[i] /= total, in_s[i] = w_s[i] + own[i] p_s. */
+AIQ_ALWAYS_INLINE static inline void incomes_body(void (*vexp)(const double *, double *, size_t),
+                                                  double *restrict own, double *restrict in0,
+                                                  double *restrict in1,
+                                                  const double *restrict w0,
+                                                  const double *restrict w1, size_t n,
+                                                  const double *co) {
+  (void)vexp;
+  double total = co[0], p0 = co[1], p1 = co[2];
+  AIQ_SIMD
+  for (size_t i = 0; i < n; i++) {
+    double o = own[i] / total;
+    own[i] = o;
+    in0[i] = w0[i] + o * p0;
+    in1[i] = w1[i] + o * p1;
+  }
+}
+#define INC_PARAMS                                                                          \
+  (double *restrict own, double *restrict in0, double *restrict in1, const double *restrict w0, \
+   const double *restrict w1, size_t n, const double *co)
+AIQ_ISA_VARIANTS(incomes, INC_PARAMS, AIQ_UNPAREN(own, in0, in1, w0, w1, n, co))
+
 /* Log wage sums of households lo..hi-1 by education, per economy (two
  * registers each, adding 0.0 for the households of the other education:
  * x + 0.0 is x, as the sums start at +0.0 and so are never -0.0), the
@@ -767,6 +855,7 @@ static int firm_stage(aiineq_model *m, aiineq_result *r, const econ_in in[2], fi
   for (size_t j = 0; j < J; j++) va[0][j] = va[1][j] = f->mlogb[j] = f->mlogw[j] = 0.0;
   firm_sizes(N, J, f->cnt);
   size_t nblk = (N + EXP_BLOCK - 1) / EXP_BLOCK;
+  aiq_vmath_isa isa = aiq_vmath_best();
 #pragma omp parallel for num_threads(nt) schedule(static) if (!fused)
   for (size_t b = 0; b < nblk; b++) {
     size_t lo = b * EXP_BLOCK, hi = N - lo < EXP_BLOCK ? N : lo + EXP_BLOCK;
@@ -841,14 +930,12 @@ static int firm_stage(aiineq_model *m, aiineq_result *r, const econ_in in[2], fi
   }
   /* The ownership shares o_i, normalised here, and both incomes. */
   {
-    double *restrict in0 = s0->income, *restrict in1 = s1->income;
-    const double *restrict w0 = s0->wage, *restrict w1 = s1->wage;
-    double p0 = profits[0], p1 = profits[1];
-#pragma omp parallel for simd num_threads(nt) schedule(static) if (nt > 1 && N > AIQ_PAR_GRAIN)
-    for (size_t i = 0; i < N; i++) {
-      own[i] /= own_total;
-      in0[i] = w0[i] + own[i] * p0;
-      in1[i] = w1[i] + own[i] * p1;
+    const double co[3] = {own_total, profits[0], profits[1]};
+#pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1 && N > AIQ_PAR_GRAIN)
+    for (size_t b = 0; b < nblk; b++) {
+      size_t lo = b * EXP_BLOCK, hi = N - lo < EXP_BLOCK ? N : lo + EXP_BLOCK;
+      incomes(isa, own + lo, s0->income + lo, s1->income + lo, s0->wage + lo, s1->wage + lo,
+              hi - lo, co);
     }
   }
   /* m5: the pre economy's firm mean log w on (1, log v_j, firm mean log b) */
