@@ -179,6 +179,77 @@ static void chunk_sums(const double *const x[3], size_t n, size_t nc, size_t c, 
   }
 }
 
+#if defined(__GNUC__)
+typedef double aiq_v2d __attribute__((vector_size(16), aligned(8)));
+
+/* chunk_sums over four chunks c..c+3: per array the chunks' sums as the
+ * lanes of two pairs of doubles (lane-wise additions, subtractions and
+ * products: each chunk still adds its values one by one in index order,
+ * the same bits), so twelve chains in six registers, and pass 1's
+ * arithmetic on two values per instruction. */
+static void quad_sums(const double *const x[3], size_t n, size_t nc, size_t c, int pass,
+                      const double mu[3], double part[][3]) {
+  size_t lo[4], hi[4], common = n;
+  for (size_t k = 0; k < 4; k++) {
+    lo[k] = aiq_par_lo(n, nc, c + k);
+    hi[k] = aiq_par_lo(n, nc, c + k + 1);
+    common = hi[k] - lo[k] < common ? hi[k] - lo[k] : common;
+  }
+  const double *restrict a0 = x[0] + lo[0], *restrict a1 = x[0] + lo[1];
+  const double *restrict a2 = x[0] + lo[2], *restrict a3 = x[0] + lo[3];
+  const double *restrict b0 = x[1] + lo[0], *restrict b1 = x[1] + lo[1];
+  const double *restrict b2 = x[1] + lo[2], *restrict b3 = x[1] + lo[3];
+  const double *restrict c0 = x[2] + lo[0], *restrict c1 = x[2] + lo[1];
+  const double *restrict c2 = x[2] + lo[2], *restrict c3 = x[2] + lo[3];
+  aiq_v2d z = {0.0, 0.0}, sa01 = z, sa23 = z, sb01 = z, sb23 = z, sc01 = z, sc23 = z;
+  if (pass == 0) {
+    for (size_t i = 0; i < common; i++) {
+      sa01 += (aiq_v2d){a0[i], a1[i]};
+      sa23 += (aiq_v2d){a2[i], a3[i]};
+      sb01 += (aiq_v2d){b0[i], b1[i]};
+      sb23 += (aiq_v2d){b2[i], b3[i]};
+      sc01 += (aiq_v2d){c0[i], c1[i]};
+      sc23 += (aiq_v2d){c2[i], c3[i]};
+    }
+  } else {
+    aiq_v2d ma = {mu[0], mu[0]}, mb = {mu[1], mu[1]}, mc = {mu[2], mu[2]};
+    for (size_t i = 0; i < common; i++) {
+      aiq_v2d d;
+      d = (aiq_v2d){a0[i], a1[i]} - ma;
+      sa01 += d * d;
+      d = (aiq_v2d){a2[i], a3[i]} - ma;
+      sa23 += d * d;
+      d = (aiq_v2d){b0[i], b1[i]} - mb;
+      sb01 += d * d;
+      d = (aiq_v2d){b2[i], b3[i]} - mb;
+      sb23 += d * d;
+      d = (aiq_v2d){c0[i], c1[i]} - mc;
+      sc01 += d * d;
+      d = (aiq_v2d){c2[i], c3[i]} - mc;
+      sc23 += d * d;
+    }
+  }
+  double s[4][3] = {{sa01[0], sb01[0], sc01[0]},
+                    {sa01[1], sb01[1], sc01[1]},
+                    {sa23[0], sb23[0], sc23[0]},
+                    {sa23[1], sb23[1], sc23[1]}};
+  for (size_t k = 0; k < 4; k++) /* the tails (a value at most) */
+    for (size_t a = 0; a < 3; a++) {
+      double t = s[k][a], m = mu[a];
+      for (size_t i = lo[k] + common; i < hi[k]; i++)
+        t += pass == 0 ? x[a][i] : (x[a][i] - m) * (x[a][i] - m);
+      part[c + k][a] = t;
+    }
+}
+#define AIQ_QUAD 4
+#else
+#define AIQ_QUAD 1 /* no quads: chunk_sums' pairs */
+static void quad_sums(const double *const x[3], size_t n, size_t nc, size_t c, int pass,
+                      const double mu[3], double part[][3]) {
+  (void)x, (void)n, (void)nc, (void)c, (void)pass, (void)mu, (void)part;
+}
+#endif
+
 /* Means and population standard deviations of three arrays of n values
  * (two passes over all three), each with the fixed chunking of par.h: per
  * array the same sums in the same order as one array at a time (the mean
@@ -187,13 +258,21 @@ static void chunk_sums(const double *const x[3], size_t n, size_t nc, size_t c, 
  * additions overlap their latencies. */
 static void mean_sd3(const double *const x[3], size_t n, int nt, double mean[3], double sd[3]) {
   (void)nt; /* only read by OpenMP */
-  size_t nc = aiq_par_nchunks(n), npair = (nc + 1) / 2;
+  /* Work items: quads of chunks (quad_sums), then pairs (chunk_sums). */
+  size_t nc = aiq_par_nchunks(n), nquad = AIQ_QUAD == 4 ? nc / 4 : 0, c0 = 4 * nquad;
+  size_t nitem = nquad + (nc - c0 + 1) / 2;
   double part[AIQ_PAR_MAXCHUNKS][3];
   double mu[3] = {0.0, 0.0, 0.0}, ss[3] = {0.0, 0.0, 0.0};
   for (int pass = 0; pass < 2; pass++) {
 #pragma omp parallel for num_threads(nt) schedule(static) if (nc > 1 && nt > 1)
-    for (size_t p = 0; p < npair; p++)
-      chunk_sums(x, n, nc, 2 * p, 2 * p + 1 < nc ? 2 : 1, pass, mu, part);
+    for (size_t p = 0; p < nitem; p++) {
+      if (p < nquad) {
+        quad_sums(x, n, nc, 4 * p, pass, mu, part);
+      } else {
+        size_t c = c0 + 2 * (p - nquad);
+        chunk_sums(x, n, nc, c, c + 1 < nc ? 2 : 1, pass, mu, part);
+      }
+    }
     double *out = pass == 0 ? mu : ss;
     for (int a = 0; a < 3; a++) {
       double t = 0.0;
