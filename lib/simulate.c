@@ -51,6 +51,9 @@
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "draws.h"
 #include "ineq_internal.h"
@@ -653,6 +656,89 @@ AIQ_ISA_VARIANTS(sort_index, SORT_PARAMS, AIQ_UNPAREN(eps_s, idx1, lb0, lb1, n, 
  * blocks only keep the arguments in L1 between the two passes). */
 #define EXP_BLOCK 1024
 
+/* Smallest and largest value of v[0..n) into *lo and *hi (which hold the
+ * range so far), NaN ignored (v < lo ? v : lo): eight lanes, then the
+ * lanes (exact in any order; only which of two zeros is kept may differ,
+ * and the block ranks fold -0.0 into +0.0). */
+static void index_range(const double *v, size_t n, double *lo, double *hi) {
+  double l = *lo, h = *hi;
+  size_t i = 0;
+#if defined(__SSE2__)
+  /* minpd (x, m) is x < m ? x : m and maxpd (x, m) x > m ? x : m, lane by
+   * lane: the comparisons below, four chains each */
+  __m128d l0 = _mm_set1_pd(l), l1 = l0, l2 = l0, l3 = l0;
+  __m128d h0 = _mm_set1_pd(h), h1 = h0, h2 = h0, h3 = h0;
+  for (; i + 8 <= n; i += 8) {
+    __m128d x0 = _mm_loadu_pd(v + i), x1 = _mm_loadu_pd(v + i + 2);
+    __m128d x2 = _mm_loadu_pd(v + i + 4), x3 = _mm_loadu_pd(v + i + 6);
+    l0 = _mm_min_pd(x0, l0);
+    l1 = _mm_min_pd(x1, l1);
+    l2 = _mm_min_pd(x2, l2);
+    l3 = _mm_min_pd(x3, l3);
+    h0 = _mm_max_pd(x0, h0);
+    h1 = _mm_max_pd(x1, h1);
+    h2 = _mm_max_pd(x2, h2);
+    h3 = _mm_max_pd(x3, h3);
+  }
+  double lv[8], hv[8];
+  _mm_storeu_pd(lv, l0);
+  _mm_storeu_pd(lv + 2, l1);
+  _mm_storeu_pd(lv + 4, l2);
+  _mm_storeu_pd(lv + 6, l3);
+  _mm_storeu_pd(hv, h0);
+  _mm_storeu_pd(hv + 2, h1);
+  _mm_storeu_pd(hv + 4, h2);
+  _mm_storeu_pd(hv + 6, h3);
+  for (int k = 0; k < 8; k++) {
+    l = lv[k] < l ? lv[k] : l;
+    h = hv[k] > h ? hv[k] : h;
+  }
+#endif
+  for (; i < n; i++) {
+    l = v[i] < l ? v[i] : l;
+    h = v[i] > h ? v[i] : h;
+  }
+  *lo = l;
+  *hi = h;
+}
+
+/* Sums of own over chunks cg..cg+ncg-1 (par.h's chunking of n) into
+ * part[c][0], each in index order from +0.0: four chunks as the lanes of
+ * two pairs of doubles (lane-wise additions: the same bits), fewer one by
+ * one. */
+static void own_sums(const double *own, size_t n, size_t nc, size_t cg, size_t ncg,
+                     double part[][5]) {
+  size_t k0 = 0;
+#if defined(__GNUC__)
+  if (ncg == 4) {
+    size_t lo[4], hi[4], common = n;
+    for (size_t k = 0; k < 4; k++) {
+      lo[k] = aiq_par_lo(n, nc, cg + k);
+      hi[k] = aiq_par_lo(n, nc, cg + k + 1);
+      common = hi[k] - lo[k] < common ? hi[k] - lo[k] : common;
+    }
+    const double *a0 = own + lo[0], *a1 = own + lo[1], *a2 = own + lo[2], *a3 = own + lo[3];
+    aiq_v2d s01 = {0.0, 0.0}, s23 = {0.0, 0.0};
+    for (size_t i = 0; i < common; i++) {
+      s01 += (aiq_v2d){a0[i], a1[i]};
+      s23 += (aiq_v2d){a2[i], a3[i]};
+    }
+    double t[4] = {s01[0], s01[1], s23[0], s23[1]};
+    for (size_t k = 0; k < 4; k++) {
+      for (size_t i = lo[k] + common; i < hi[k]; i++) t[k] += own[i];
+      part[cg + k][0] = t[k];
+    }
+    k0 = 4;
+  }
+#endif
+  for (size_t k = k0; k < ncg; k++) {
+    double t = 0.0;
+    for (size_t i = aiq_par_lo(n, nc, cg + k), e = aiq_par_lo(n, nc, cg + k + 1); i < e; i++)
+      t += own[i];
+    part[cg + k][0] = t;
+  }
+}
+
 /* Ownership and the sorting indices of both economies, in one pass over
  * the households after the moments of ability and of both economies' log
  * base wages (mean_sd3):
@@ -681,47 +767,47 @@ static double ownership(const aiineq_model *m, aiineq_result *r, double *restric
   size_t nc = aiq_par_nchunks(N);
   double part[AIQ_PAR_MAXCHUNKS][5];
   aiq_vmath_isa isa = aiq_vmath_best();
+  /* Groups of four chunks (the last may hold fewer): each chunk's values
+   * and ranges, then the chunks' sums side by side (own_sums: four chains
+   * instead of one, whose latency bounded the pass). */
+  size_t ngroup = (nc + 3) / 4;
 #pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1 && N > AIQ_PAR_GRAIN)
-  for (size_t c = 0; c < nc; c++) {
-    double sum = 0.0, lo0 = INFINITY, hi0 = -INFINITY, lo1 = INFINITY, hi1 = -INFINITY;
-    for (size_t lo = aiq_par_lo(N, nc, c), end = aiq_par_lo(N, nc, c + 1); lo < end;
-         lo += EXP_BLOCK) {
-      size_t hi = end - lo < EXP_BLOCK ? end : lo + EXP_BLOCK;
-      /* (the loops with a division only when the divisor is positive:
-       * a division under a condition is not vectorised) */
-      if (sda > 0.0) {
-        own_expo(isa, own + lo, ab + lo, hi - lo, sigma_o, rho, rc, ma, sda);
-      } else {
-        for (size_t i = lo; i < hi; i++) own[i] = sigma_o * (rho * 0.0 + rc * own[i]);
-        aiq_vexp(own + lo, own + lo, hi - lo);
-      }
-      if (sdb0 > 0.0 && sdb1 > 0.0) {
-        const double co[6] = {rs, rcs, mb0, sdb0, mb1, sdb1};
-        sort_index(isa, eps_s + lo, idx1 + lo, lb0 + lo, lb1 + lo, hi - lo, co);
-      } else {
-        for (size_t i = lo; i < hi; i++) {
-          double e = eps_s[i];
-          double sb1 = sdb1 > 0.0 ? (lb1[i] - mb1) / sdb1 : 0.0;
-          double sb0 = sdb0 > 0.0 ? (lb0[i] - mb0) / sdb0 : 0.0;
-          idx1[i] = rs * sb1 + rcs * e;
-          eps_s[i] = rs * sb0 + rcs * e;
+  for (size_t g = 0; g < ngroup; g++) {
+    size_t cg = 4 * g, ncg = nc - cg < 4 ? nc - cg : 4;
+    for (size_t c = cg; c < cg + ncg; c++) {
+      double lo0 = INFINITY, hi0 = -INFINITY, lo1 = INFINITY, hi1 = -INFINITY;
+      for (size_t lo = aiq_par_lo(N, nc, c), end = aiq_par_lo(N, nc, c + 1); lo < end;
+           lo += EXP_BLOCK) {
+        size_t hi = end - lo < EXP_BLOCK ? end : lo + EXP_BLOCK;
+        /* (the loops with a division only when the divisor is positive:
+         * a division under a condition is not vectorised) */
+        if (sda > 0.0) {
+          own_expo(isa, own + lo, ab + lo, hi - lo, sigma_o, rho, rc, ma, sda);
+        } else {
+          for (size_t i = lo; i < hi; i++) own[i] = sigma_o * (rho * 0.0 + rc * own[i]);
+          aiq_vexp(own + lo, own + lo, hi - lo);
         }
+        if (sdb0 > 0.0 && sdb1 > 0.0) {
+          const double co[6] = {rs, rcs, mb0, sdb0, mb1, sdb1};
+          sort_index(isa, eps_s + lo, idx1 + lo, lb0 + lo, lb1 + lo, hi - lo, co);
+        } else {
+          for (size_t i = lo; i < hi; i++) {
+            double e = eps_s[i];
+            double sb1 = sdb1 > 0.0 ? (lb1[i] - mb1) / sdb1 : 0.0;
+            double sb0 = sdb0 > 0.0 ? (lb0[i] - mb0) / sdb0 : 0.0;
+            idx1[i] = rs * sb1 + rcs * e;
+            eps_s[i] = rs * sb0 + rcs * e;
+          }
+        }
+        index_range(eps_s + lo, hi - lo, &lo0, &hi0);
+        index_range(idx1 + lo, hi - lo, &lo1, &hi1);
       }
-      /* the serial sum, and the ranges beside it (its latency hides them) */
-      for (size_t i = lo; i < hi; i++) {
-        double v1 = idx1[i], v0 = eps_s[i];
-        sum += own[i];
-        lo1 = v1 < lo1 ? v1 : lo1;
-        hi1 = v1 > hi1 ? v1 : hi1;
-        lo0 = v0 < lo0 ? v0 : lo0;
-        hi0 = v0 > hi0 ? v0 : hi0;
-      }
+      part[c][1] = lo0;
+      part[c][2] = hi0;
+      part[c][3] = lo1;
+      part[c][4] = hi1;
     }
-    part[c][0] = sum;
-    part[c][1] = lo0;
-    part[c][2] = hi0;
-    part[c][3] = lo1;
-    part[c][4] = hi1;
+    own_sums(own, N, nc, cg, ncg, part);
   }
   double total = 0.0;
   for (size_t c = 0; c < nc; c++) total += part[c][0];
