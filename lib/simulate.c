@@ -743,8 +743,9 @@ static void own_sums(const double *own, size_t n, size_t nc, size_t cg, size_t n
  * the households after the moments of ability and of both economies' log
  * base wages (mean_sd3):
  *  - the unnormalised ownership shares exp(.) in place of eps_o, and their
- *    total (aiq_par_sum's chunks and order, summed as each chunk is
- *    exponentiated); the pre economy's income pass divides by it;
+ *    total (aiq_par_sum's chunks and order; four chunks at a time, each
+ *    summed after its values are written, see own_sums); the income pass
+ *    divides by it;
  *  - per economy the sorting index rho std(log b) + rc eps_s into income
  *    (the pre economy's overwrites eps_s) and its smallest and largest
  *    value range[s] (for the block ranks: no range pass). */
