@@ -81,19 +81,25 @@ static rank_map rank_map_for(uint64_t kmin, uint64_t kmax, size_t nb) {
 
 /* Buckets of s[lo..hi) into block[] and their counts into c.  The map's
  * fields in locals (through a pointer they were reloaded after every
- * count, which might have changed them), and the linear map's truncation
- * through int64_t (t < nb - 1 <= INT32_MAX: the same integer, without the
- * branch of a conversion to size_t). */
+ * count, which might have changed them).  The linear map runs in slices:
+ * the buckets first (elementwise, vectorised: the top bucket by taking
+ * the smaller of t and nb - 1, so no branch; t < nb - 1 <= INT32_MAX
+ * truncates to the same integer as through size_t, and a NaN t (never:
+ * NaN is excluded) would give the top bucket either way), then the
+ * counts from the slice's buckets, still in L1. */
+#define RANK_SLICE 512
 static void count_part(const double *s, size_t lo, size_t hi, rank_map map, rank_count *restrict c,
                        int32_t *restrict block) {
   if (map.linear) {
     double half = map.half, vlo = map.lo, scale = map.scale, top = (double)(map.nb - 1);
-    int32_t last = (int32_t)(map.nb - 1);
-    for (size_t i = lo; i < hi; i++) {
-      double t = ((s[i] + 0.0) * half - vlo) * scale;
-      int32_t b = t < top ? (int32_t)(int64_t)t : last;
-      block[i] = b;
-      c[b]++;
+    for (size_t a = lo; a < hi; a += RANK_SLICE) {
+      size_t e = hi - a < RANK_SLICE ? hi : a + RANK_SLICE;
+#pragma omp simd
+      for (size_t i = a; i < e; i++) {
+        double t = ((s[i] + 0.0) * half - vlo) * scale;
+        block[i] = (int32_t)(t < top ? t : top);
+      }
+      for (size_t i = a; i < e; i++) c[block[i]]++;
     }
     return;
   }
@@ -175,13 +181,15 @@ static int rank_straddle(const double *s, size_t n, size_t J, const straddle *st
  * ranks lie in one block, J + its straddle number otherwise; fills st
  * (with each straddler's place in the member list, *total members in
  * all) and turns the counts of a straddler in rows t > 0 into part t's
- * cursor in the member list (parts in order: the list is in index order).
+ * cursor in the member list (parts in order: the list is in index order)
+ * and part_members[t] to part t's members.
  * Returns the number of straddlers.  The block of the running rank
  * advances boundary by boundary (no division per bucket); an empty bucket
  * gets a tag too (never read: no value maps there), which saves a branch
  * that the empty buckets make unpredictable. */
 static size_t tag_buckets(rank_count *cnt, size_t nb, size_t T, size_t n, size_t J, straddle *st,
-                          size_t *total) {
+                          size_t *total, size_t *part_members) {
+  for (size_t t = 0; t < T; t++) part_members[t] = 0;
   size_t run = 0, jb = 0, ns = 0, pos = 0;
   size_t next = block_end(0, J, n); /* first rank of block 1 */
   for (size_t b = 0; b < nb; b++) {
@@ -195,9 +203,11 @@ static size_t tag_buckets(rank_count *cnt, size_t nb, size_t T, size_t n, size_t
       st[ns].m = m;
       st[ns].pos = st[ns].cur = pos;
       size_t off = pos + cnt[b];
+      part_members[0] += cnt[b];
       for (size_t t = 1; t < T; t++) {
         size_t c = cnt[t * nb + b];
         cnt[t * nb + b] = (rank_count)off;
+        part_members[t] += c;
         off += c;
       }
       pos += m;
@@ -278,34 +288,56 @@ int aiq_rank_blocks_range(const double *s, size_t n, size_t J, int32_t *block, i
 #pragma omp parallel for num_threads((int)T) schedule(static) if (T > 1)
   for (size_t t = 0; t < T; t++)
     count_part(s, aiq_par_lo(n, T, t), aiq_par_lo(n, T, t + 1), map, cnt + t * nb, block);
-  size_t total = 0, ns = tag_buckets(cnt, nb, T, n, J, st, &total);
+  size_t *pm = aiq_malloc_array(T + 1, sizeof *pm);
+  size_t total = 0, ns = pm ? tag_buckets(cnt, nb, T, n, J, st, &total, pm) : 0;
   member *mem = ns ? aiq_malloc_array(total, sizeof *mem) : NULL;
-  if (ns && !mem) {
+  /* Each part's members' indices, listed without a branch (one slot of
+   * slack per part for the write past its last member). */
+  uint32_t *cand = pm ? aiq_malloc_array(total + T, sizeof *cand) : NULL;
+  if (!pm || (ns && !mem) || !cand) {
+    aiq_free(cand);
+    aiq_free(mem);
+    aiq_free(pm);
     aiq_free(st);
     aiq_free(cnt);
     return AIINEQ_ERR_NOMEM;
   }
-  /* Blocks from the tags; the members of the straddlers go to the member
-   * list, each part at its own cursors (part 0's in st, part t's in row t
-   * of the counts), so the list is in index order. */
+  for (size_t t = 0, off = 0; t < T; t++) { /* part t's slots from pm[t] on */
+    size_t c = pm[t];
+    pm[t] = off;
+    off += c + 1;
+  }
+  /* Blocks from the tags: a bucket in one block gives it; a straddler's
+   * member keeps its bucket and its index goes to the part's list (no
+   * branch: the straddlers' members, a few per cent of the values, made
+   * it unpredictable).  Then the listed members, in index order, go to
+   * the member list, each part at its own cursors (part 0's in st, part
+   * t's in row t of the counts), so the member list is in index order. */
   const rank_count *tag = cnt;
 #pragma omp parallel for num_threads((int)T) schedule(static) if (T > 1)
   for (size_t t = 0; t < T; t++) {
     rank_count *cur = cnt + t * nb;
+    uint32_t *lst = cand + pm[t];
+    size_t k = 0;
     for (size_t i = aiq_par_lo(n, T, t), e = aiq_par_lo(n, T, t + 1); i < e; i++) {
-      size_t b = (size_t)block[i], g = tag[b];
-      if (g < J) {
-        block[i] = (int32_t)g;
-      } else {
-        member *p = &mem[t ? cur[b]++ : st[g - J].cur++];
-        p->key = aiq_order_key(s[i] + 0.0);
-        p->i = i;
-      }
+      uint32_t b = (uint32_t)block[i], g = tag[b];
+      int straddles = g >= J;
+      block[i] = (int32_t)(straddles ? b : g);
+      lst[k] = (uint32_t)i;
+      k += (size_t)straddles;
+    }
+    for (size_t q = 0; q < k; q++) {
+      size_t i = lst[q], b = (size_t)block[i], g = tag[b];
+      member *p = &mem[t ? cur[b]++ : st[g - J].cur++];
+      p->key = aiq_order_key(s[i] + 0.0);
+      p->i = i;
     }
   }
   int rc = AIINEQ_OK;
   for (size_t q = 0; q < ns && rc == AIINEQ_OK; q++)
     rc = rank_straddle(s, n, J, &st[q], mem + st[q].pos, block);
+  aiq_free(cand);
+  aiq_free(pm);
   aiq_free(mem);
   aiq_free(st);
   aiq_free(cnt);

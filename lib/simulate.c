@@ -51,6 +51,9 @@
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "draws.h"
 #include "ineq_internal.h"
@@ -179,6 +182,77 @@ static void chunk_sums(const double *const x[3], size_t n, size_t nc, size_t c, 
   }
 }
 
+#if defined(__GNUC__)
+typedef double aiq_v2d __attribute__((vector_size(16), aligned(8)));
+
+/* chunk_sums over four chunks c..c+3: per array the chunks' sums as the
+ * lanes of two pairs of doubles (lane-wise additions, subtractions and
+ * products: each chunk still adds its values one by one in index order,
+ * the same bits), so twelve chains in six registers, and pass 1's
+ * arithmetic on two values per instruction. */
+static void quad_sums(const double *const x[3], size_t n, size_t nc, size_t c, int pass,
+                      const double mu[3], double part[][3]) {
+  size_t lo[4], hi[4], common = n;
+  for (size_t k = 0; k < 4; k++) {
+    lo[k] = aiq_par_lo(n, nc, c + k);
+    hi[k] = aiq_par_lo(n, nc, c + k + 1);
+    common = hi[k] - lo[k] < common ? hi[k] - lo[k] : common;
+  }
+  const double *restrict a0 = x[0] + lo[0], *restrict a1 = x[0] + lo[1];
+  const double *restrict a2 = x[0] + lo[2], *restrict a3 = x[0] + lo[3];
+  const double *restrict b0 = x[1] + lo[0], *restrict b1 = x[1] + lo[1];
+  const double *restrict b2 = x[1] + lo[2], *restrict b3 = x[1] + lo[3];
+  const double *restrict c0 = x[2] + lo[0], *restrict c1 = x[2] + lo[1];
+  const double *restrict c2 = x[2] + lo[2], *restrict c3 = x[2] + lo[3];
+  aiq_v2d z = {0.0, 0.0}, sa01 = z, sa23 = z, sb01 = z, sb23 = z, sc01 = z, sc23 = z;
+  if (pass == 0) {
+    for (size_t i = 0; i < common; i++) {
+      sa01 += (aiq_v2d){a0[i], a1[i]};
+      sa23 += (aiq_v2d){a2[i], a3[i]};
+      sb01 += (aiq_v2d){b0[i], b1[i]};
+      sb23 += (aiq_v2d){b2[i], b3[i]};
+      sc01 += (aiq_v2d){c0[i], c1[i]};
+      sc23 += (aiq_v2d){c2[i], c3[i]};
+    }
+  } else {
+    aiq_v2d ma = {mu[0], mu[0]}, mb = {mu[1], mu[1]}, mc = {mu[2], mu[2]};
+    for (size_t i = 0; i < common; i++) {
+      aiq_v2d d;
+      d = (aiq_v2d){a0[i], a1[i]} - ma;
+      sa01 += d * d;
+      d = (aiq_v2d){a2[i], a3[i]} - ma;
+      sa23 += d * d;
+      d = (aiq_v2d){b0[i], b1[i]} - mb;
+      sb01 += d * d;
+      d = (aiq_v2d){b2[i], b3[i]} - mb;
+      sb23 += d * d;
+      d = (aiq_v2d){c0[i], c1[i]} - mc;
+      sc01 += d * d;
+      d = (aiq_v2d){c2[i], c3[i]} - mc;
+      sc23 += d * d;
+    }
+  }
+  double s[4][3] = {{sa01[0], sb01[0], sc01[0]},
+                    {sa01[1], sb01[1], sc01[1]},
+                    {sa23[0], sb23[0], sc23[0]},
+                    {sa23[1], sb23[1], sc23[1]}};
+  for (size_t k = 0; k < 4; k++) /* the tails (a value at most) */
+    for (size_t a = 0; a < 3; a++) {
+      double t = s[k][a], m = mu[a];
+      for (size_t i = lo[k] + common; i < hi[k]; i++)
+        t += pass == 0 ? x[a][i] : (x[a][i] - m) * (x[a][i] - m);
+      part[c + k][a] = t;
+    }
+}
+#define AIQ_QUAD 4
+#else
+#define AIQ_QUAD 1 /* no quads: chunk_sums' pairs */
+static void quad_sums(const double *const x[3], size_t n, size_t nc, size_t c, int pass,
+                      const double mu[3], double part[][3]) {
+  (void)x, (void)n, (void)nc, (void)c, (void)pass, (void)mu, (void)part;
+}
+#endif
+
 /* Means and population standard deviations of three arrays of n values
  * (two passes over all three), each with the fixed chunking of par.h: per
  * array the same sums in the same order as one array at a time (the mean
@@ -187,13 +261,21 @@ static void chunk_sums(const double *const x[3], size_t n, size_t nc, size_t c, 
  * additions overlap their latencies. */
 static void mean_sd3(const double *const x[3], size_t n, int nt, double mean[3], double sd[3]) {
   (void)nt; /* only read by OpenMP */
-  size_t nc = aiq_par_nchunks(n), npair = (nc + 1) / 2;
+  /* Work items: quads of chunks (quad_sums), then pairs (chunk_sums). */
+  size_t nc = aiq_par_nchunks(n), nquad = AIQ_QUAD == 4 ? nc / 4 : 0, c0 = 4 * nquad;
+  size_t nitem = nquad + (nc - c0 + 1) / 2;
   double part[AIQ_PAR_MAXCHUNKS][3];
   double mu[3] = {0.0, 0.0, 0.0}, ss[3] = {0.0, 0.0, 0.0};
   for (int pass = 0; pass < 2; pass++) {
 #pragma omp parallel for num_threads(nt) schedule(static) if (nc > 1 && nt > 1)
-    for (size_t p = 0; p < npair; p++)
-      chunk_sums(x, n, nc, 2 * p, 2 * p + 1 < nc ? 2 : 1, pass, mu, part);
+    for (size_t p = 0; p < nitem; p++) {
+      if (p < nquad) {
+        quad_sums(x, n, nc, 4 * p, pass, mu, part);
+      } else {
+        size_t c = c0 + 2 * (p - nquad);
+        chunk_sums(x, n, nc, c, c + 1 < nc ? 2 : 1, pass, mu, part);
+      }
+    }
     double *out = pass == 0 ? mu : ss;
     for (int a = 0; a < 3; a++) {
       double t = 0.0;
@@ -499,17 +581,171 @@ static void draw_households(const aiineq_model *m, aiineq_result *r, const econ_
   }
 }
 
+/* Elementwise loops over the households of the ownership and firm
+ * stages compiled for the baseline and, on x86-64, for AVX2 and AVX-512
+ * (wider vectors, gathers of the firm and task tables), picked at run time
+ * with vmath.h's choice like choose_block.  Their arithmetic is one
+ * sequence of additions, multiplications and divisions of doubles per
+ * household (contraction is off; int -> double conversions are exact), so
+ * every build gives the same bits. */
+#if defined(__x86_64__) && defined(__GNUC__)
+#define AIQ_ISA_VARIANTS(name, params, args)                                          \
+  static void name##_base params { name##_body(aiq_vexp, args); }                    \
+  __attribute__((target("avx2"))) static void name##_avx2 params {                   \
+    name##_body(aiq_vexp_avx2, args);                                                 \
+  }                                                                                   \
+  __attribute__((target("avx512f"))) static void name##_avx512 params {              \
+    name##_body(aiq_vexp_avx512, args);                                               \
+  }                                                                                   \
+  static void name(aiq_vmath_isa isa, AIQ_UNPAREN params) {                          \
+    if (isa == AIQ_VMATH_AVX512)                                                      \
+      name##_avx512(args);                                                            \
+    else if (isa == AIQ_VMATH_AVX2)                                                   \
+      name##_avx2(args);                                                              \
+    else                                                                              \
+      name##_base(args);                                                              \
+  }
+#else
+#define AIQ_ISA_VARIANTS(name, params, args)                                          \
+  static void name(aiq_vmath_isa isa, AIQ_UNPAREN params) {                          \
+    (void)isa;                                                                        \
+    name##_body(aiq_vexp, args);                                                      \
+  }
+#endif
+#define AIQ_UNPAREN(...) __VA_ARGS__
+
+/* Ownership: own[i] = exp(sigma_o (rho (ab[i] - ma) / sda + rc own[i])). */
+AIQ_ALWAYS_INLINE static inline void own_expo_body(void (*vexp)(const double *, double *, size_t),
+                                                   double *restrict own,
+                                                   const double *restrict ab, size_t n,
+                                                   double sigma_o, double rho, double rc,
+                                                   double ma, double sda) {
+  AIQ_SIMD
+  for (size_t i = 0; i < n; i++) own[i] = sigma_o * (rho * ((ab[i] - ma) / sda) + rc * own[i]);
+  vexp(own, own, n);
+}
+#define OWN_PARAMS                                                                      \
+  (double *restrict own, const double *restrict ab, size_t n, double sigma_o, double rho, \
+   double rc, double ma, double sda)
+AIQ_ISA_VARIANTS(own_expo, OWN_PARAMS, AIQ_UNPAREN(own, ab, n, sigma_o, rho, rc, ma, sda))
+
+/* Sorting indices of both economies (co: rs, rcs, mb0, sdb0, mb1, sdb1;
+ * both standard deviations positive); eps_s becomes the pre economy's. */
+AIQ_ALWAYS_INLINE static inline void sort_index_body(void (*vexp)(const double *, double *, size_t),
+                                                     double *restrict eps_s,
+                                                     double *restrict idx1,
+                                                     const double *restrict lb0,
+                                                     const double *restrict lb1, size_t n,
+                                                     const double *co) {
+  (void)vexp;
+  double rs = co[0], rcs = co[1], mb0 = co[2], sdb0 = co[3], mb1 = co[4], sdb1 = co[5];
+  AIQ_SIMD
+  for (size_t i = 0; i < n; i++) {
+    double e = eps_s[i];
+    idx1[i] = rs * ((lb1[i] - mb1) / sdb1) + rcs * e;
+    eps_s[i] = rs * ((lb0[i] - mb0) / sdb0) + rcs * e;
+  }
+}
+#define SORT_PARAMS                                                                    \
+  (double *restrict eps_s, double *restrict idx1, const double *restrict lb0,             \
+   const double *restrict lb1, size_t n, const double *co)
+AIQ_ISA_VARIANTS(sort_index, SORT_PARAMS, AIQ_UNPAREN(eps_s, idx1, lb0, lb1, n, co))
+
 /* Households per call of aiq_vexp in the loops that exponentiate one value
  * per household (a value's exponential does not depend on the block; the
  * blocks only keep the arguments in L1 between the two passes). */
 #define EXP_BLOCK 1024
 
+/* Smallest and largest value of v[0..n) into *lo and *hi (which hold the
+ * range so far), NaN ignored (v < lo ? v : lo): eight lanes, then the
+ * lanes (exact in any order; only which of two zeros is kept may differ,
+ * and the block ranks fold -0.0 into +0.0). */
+static void index_range(const double *v, size_t n, double *lo, double *hi) {
+  double l = *lo, h = *hi;
+  size_t i = 0;
+#if defined(__SSE2__)
+  /* minpd (x, m) is x < m ? x : m and maxpd (x, m) x > m ? x : m, lane by
+   * lane: the comparisons below, four chains each */
+  __m128d l0 = _mm_set1_pd(l), l1 = l0, l2 = l0, l3 = l0;
+  __m128d h0 = _mm_set1_pd(h), h1 = h0, h2 = h0, h3 = h0;
+  for (; i + 8 <= n; i += 8) {
+    __m128d x0 = _mm_loadu_pd(v + i), x1 = _mm_loadu_pd(v + i + 2);
+    __m128d x2 = _mm_loadu_pd(v + i + 4), x3 = _mm_loadu_pd(v + i + 6);
+    l0 = _mm_min_pd(x0, l0);
+    l1 = _mm_min_pd(x1, l1);
+    l2 = _mm_min_pd(x2, l2);
+    l3 = _mm_min_pd(x3, l3);
+    h0 = _mm_max_pd(x0, h0);
+    h1 = _mm_max_pd(x1, h1);
+    h2 = _mm_max_pd(x2, h2);
+    h3 = _mm_max_pd(x3, h3);
+  }
+  double lv[8], hv[8];
+  _mm_storeu_pd(lv, l0);
+  _mm_storeu_pd(lv + 2, l1);
+  _mm_storeu_pd(lv + 4, l2);
+  _mm_storeu_pd(lv + 6, l3);
+  _mm_storeu_pd(hv, h0);
+  _mm_storeu_pd(hv + 2, h1);
+  _mm_storeu_pd(hv + 4, h2);
+  _mm_storeu_pd(hv + 6, h3);
+  for (int k = 0; k < 8; k++) {
+    l = lv[k] < l ? lv[k] : l;
+    h = hv[k] > h ? hv[k] : h;
+  }
+#endif
+  for (; i < n; i++) {
+    l = v[i] < l ? v[i] : l;
+    h = v[i] > h ? v[i] : h;
+  }
+  *lo = l;
+  *hi = h;
+}
+
+/* Sums of own over chunks cg..cg+ncg-1 (par.h's chunking of n) into
+ * part[c][0], each in index order from +0.0: four chunks as the lanes of
+ * two pairs of doubles (lane-wise additions: the same bits), fewer one by
+ * one. */
+static void own_sums(const double *own, size_t n, size_t nc, size_t cg, size_t ncg,
+                     double part[][5]) {
+  size_t k0 = 0;
+#if defined(__GNUC__)
+  if (ncg == 4) {
+    size_t lo[4], hi[4], common = n;
+    for (size_t k = 0; k < 4; k++) {
+      lo[k] = aiq_par_lo(n, nc, cg + k);
+      hi[k] = aiq_par_lo(n, nc, cg + k + 1);
+      common = hi[k] - lo[k] < common ? hi[k] - lo[k] : common;
+    }
+    const double *a0 = own + lo[0], *a1 = own + lo[1], *a2 = own + lo[2], *a3 = own + lo[3];
+    aiq_v2d s01 = {0.0, 0.0}, s23 = {0.0, 0.0};
+    for (size_t i = 0; i < common; i++) {
+      s01 += (aiq_v2d){a0[i], a1[i]};
+      s23 += (aiq_v2d){a2[i], a3[i]};
+    }
+    double t[4] = {s01[0], s01[1], s23[0], s23[1]};
+    for (size_t k = 0; k < 4; k++) {
+      for (size_t i = lo[k] + common; i < hi[k]; i++) t[k] += own[i];
+      part[cg + k][0] = t[k];
+    }
+    k0 = 4;
+  }
+#endif
+  for (size_t k = k0; k < ncg; k++) {
+    double t = 0.0;
+    for (size_t i = aiq_par_lo(n, nc, cg + k), e = aiq_par_lo(n, nc, cg + k + 1); i < e; i++)
+      t += own[i];
+    part[cg + k][0] = t;
+  }
+}
+
 /* Ownership and the sorting indices of both economies, in one pass over
  * the households after the moments of ability and of both economies' log
  * base wages (mean_sd3):
  *  - the unnormalised ownership shares exp(.) in place of eps_o, and their
- *    total (aiq_par_sum's chunks and order, summed as each chunk is
- *    exponentiated); the pre economy's income pass divides by it;
+ *    total (aiq_par_sum's chunks and order; four chunks at a time, each
+ *    summed after its values are written, see own_sums); the income pass
+ *    divides by it;
  *  - per economy the sorting index rho std(log b) + rc eps_s into income
  *    (the pre economy's overwrites eps_s) and its smallest and largest
  *    value range[s] (for the block ranks: no range pass). */
@@ -531,53 +767,48 @@ static double ownership(const aiineq_model *m, aiineq_result *r, double *restric
   double rs = aiq_par(m, RHO_SORT), rcs = sqrt(1.0 - rs * rs);
   size_t nc = aiq_par_nchunks(N);
   double part[AIQ_PAR_MAXCHUNKS][5];
+  aiq_vmath_isa isa = aiq_vmath_best();
+  /* Groups of four chunks (the last may hold fewer): each chunk's values
+   * and ranges, then the chunks' sums side by side (own_sums: four chains
+   * instead of one, whose latency bounded the pass). */
+  size_t ngroup = (nc + 3) / 4;
 #pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1 && N > AIQ_PAR_GRAIN)
-  for (size_t c = 0; c < nc; c++) {
-    double sum = 0.0, lo0 = INFINITY, hi0 = -INFINITY, lo1 = INFINITY, hi1 = -INFINITY;
-    for (size_t lo = aiq_par_lo(N, nc, c), end = aiq_par_lo(N, nc, c + 1); lo < end;
-         lo += EXP_BLOCK) {
-      size_t hi = end - lo < EXP_BLOCK ? end : lo + EXP_BLOCK;
-      /* (the loops with a division only when the divisor is positive:
-       * a division under a condition is not vectorised) */
-      if (sda > 0.0) {
-        AIQ_SIMD
-        for (size_t i = lo; i < hi; i++)
-          own[i] = sigma_o * (rho * ((ab[i] - ma) / sda) + rc * own[i]);
-      } else {
-        for (size_t i = lo; i < hi; i++) own[i] = sigma_o * (rho * 0.0 + rc * own[i]);
-      }
-      aiq_vexp(own + lo, own + lo, hi - lo);
-      if (sdb0 > 0.0 && sdb1 > 0.0) {
-        AIQ_SIMD
-        for (size_t i = lo; i < hi; i++) {
-          double e = eps_s[i];
-          idx1[i] = rs * ((lb1[i] - mb1) / sdb1) + rcs * e;
-          eps_s[i] = rs * ((lb0[i] - mb0) / sdb0) + rcs * e;
+  for (size_t g = 0; g < ngroup; g++) {
+    size_t cg = 4 * g, ncg = nc - cg < 4 ? nc - cg : 4;
+    for (size_t c = cg; c < cg + ncg; c++) {
+      double lo0 = INFINITY, hi0 = -INFINITY, lo1 = INFINITY, hi1 = -INFINITY;
+      for (size_t lo = aiq_par_lo(N, nc, c), end = aiq_par_lo(N, nc, c + 1); lo < end;
+           lo += EXP_BLOCK) {
+        size_t hi = end - lo < EXP_BLOCK ? end : lo + EXP_BLOCK;
+        /* (the loops with a division only when the divisor is positive:
+         * a division under a condition is not vectorised) */
+        if (sda > 0.0) {
+          own_expo(isa, own + lo, ab + lo, hi - lo, sigma_o, rho, rc, ma, sda);
+        } else {
+          for (size_t i = lo; i < hi; i++) own[i] = sigma_o * (rho * 0.0 + rc * own[i]);
+          aiq_vexp(own + lo, own + lo, hi - lo);
         }
-      } else {
-        for (size_t i = lo; i < hi; i++) {
-          double e = eps_s[i];
-          double sb1 = sdb1 > 0.0 ? (lb1[i] - mb1) / sdb1 : 0.0;
-          double sb0 = sdb0 > 0.0 ? (lb0[i] - mb0) / sdb0 : 0.0;
-          idx1[i] = rs * sb1 + rcs * e;
-          eps_s[i] = rs * sb0 + rcs * e;
+        if (sdb0 > 0.0 && sdb1 > 0.0) {
+          const double co[6] = {rs, rcs, mb0, sdb0, mb1, sdb1};
+          sort_index(isa, eps_s + lo, idx1 + lo, lb0 + lo, lb1 + lo, hi - lo, co);
+        } else {
+          for (size_t i = lo; i < hi; i++) {
+            double e = eps_s[i];
+            double sb1 = sdb1 > 0.0 ? (lb1[i] - mb1) / sdb1 : 0.0;
+            double sb0 = sdb0 > 0.0 ? (lb0[i] - mb0) / sdb0 : 0.0;
+            idx1[i] = rs * sb1 + rcs * e;
+            eps_s[i] = rs * sb0 + rcs * e;
+          }
         }
+        index_range(eps_s + lo, hi - lo, &lo0, &hi0);
+        index_range(idx1 + lo, hi - lo, &lo1, &hi1);
       }
-      /* the serial sum, and the ranges beside it (its latency hides them) */
-      for (size_t i = lo; i < hi; i++) {
-        double v1 = idx1[i], v0 = eps_s[i];
-        sum += own[i];
-        lo1 = v1 < lo1 ? v1 : lo1;
-        hi1 = v1 > hi1 ? v1 : hi1;
-        lo0 = v0 < lo0 ? v0 : lo0;
-        hi0 = v0 > hi0 ? v0 : hi0;
-      }
+      part[c][1] = lo0;
+      part[c][2] = hi0;
+      part[c][3] = lo1;
+      part[c][4] = hi1;
     }
-    part[c][0] = sum;
-    part[c][1] = lo0;
-    part[c][2] = hi0;
-    part[c][3] = lo1;
-    part[c][4] = hi1;
+    own_sums(own, N, nc, cg, ncg, part);
   }
   double total = 0.0;
   for (size_t c = 0; c < nc; c++) total += part[c][0];
@@ -683,6 +914,29 @@ static void value_added(const aiineq_model *m, aiineq_result *r, int s, const ec
   }
 }
 
+/* The incomes of both economies and the normalised ownership shares:
+ * own[i] /= total, in_s[i] = w_s[i] + own[i] p_s. */
+AIQ_ALWAYS_INLINE static inline void incomes_body(void (*vexp)(const double *, double *, size_t),
+                                                  double *restrict own, double *restrict in0,
+                                                  double *restrict in1,
+                                                  const double *restrict w0,
+                                                  const double *restrict w1, size_t n,
+                                                  const double *co) {
+  (void)vexp;
+  double total = co[0], p0 = co[1], p1 = co[2];
+  AIQ_SIMD
+  for (size_t i = 0; i < n; i++) {
+    double o = own[i] / total;
+    own[i] = o;
+    in0[i] = w0[i] + o * p0;
+    in1[i] = w1[i] + o * p1;
+  }
+}
+#define INC_PARAMS                                                                          \
+  (double *restrict own, double *restrict in0, double *restrict in1, const double *restrict w0, \
+   const double *restrict w1, size_t n, const double *co)
+AIQ_ISA_VARIANTS(incomes, INC_PARAMS, AIQ_UNPAREN(own, in0, in1, w0, w1, n, co))
+
 /* Log wage sums of households lo..hi-1 by education, per economy (two
  * registers each, adding 0.0 for the households of the other education:
  * x + 0.0 is x, as the sums start at +0.0 and so are never -0.0), the
@@ -767,6 +1021,7 @@ static int firm_stage(aiineq_model *m, aiineq_result *r, const econ_in in[2], fi
   for (size_t j = 0; j < J; j++) va[0][j] = va[1][j] = f->mlogb[j] = f->mlogw[j] = 0.0;
   firm_sizes(N, J, f->cnt);
   size_t nblk = (N + EXP_BLOCK - 1) / EXP_BLOCK;
+  aiq_vmath_isa isa = aiq_vmath_best();
 #pragma omp parallel for num_threads(nt) schedule(static) if (!fused)
   for (size_t b = 0; b < nblk; b++) {
     size_t lo = b * EXP_BLOCK, hi = N - lo < EXP_BLOCK ? N : lo + EXP_BLOCK;
@@ -841,14 +1096,12 @@ static int firm_stage(aiineq_model *m, aiineq_result *r, const econ_in in[2], fi
   }
   /* The ownership shares o_i, normalised here, and both incomes. */
   {
-    double *restrict in0 = s0->income, *restrict in1 = s1->income;
-    const double *restrict w0 = s0->wage, *restrict w1 = s1->wage;
-    double p0 = profits[0], p1 = profits[1];
-#pragma omp parallel for simd num_threads(nt) schedule(static) if (nt > 1 && N > AIQ_PAR_GRAIN)
-    for (size_t i = 0; i < N; i++) {
-      own[i] /= own_total;
-      in0[i] = w0[i] + own[i] * p0;
-      in1[i] = w1[i] + own[i] * p1;
+    const double co[3] = {own_total, profits[0], profits[1]};
+#pragma omp parallel for num_threads(nt) schedule(static) if (nt > 1 && N > AIQ_PAR_GRAIN)
+    for (size_t b = 0; b < nblk; b++) {
+      size_t lo = b * EXP_BLOCK, hi = N - lo < EXP_BLOCK ? N : lo + EXP_BLOCK;
+      incomes(isa, own + lo, s0->income + lo, s1->income + lo, s0->wage + lo, s1->wage + lo,
+              hi - lo, co);
     }
   }
   /* m5: the pre economy's firm mean log w on (1, log v_j, firm mean log b) */
