@@ -525,6 +525,7 @@ AIQ_BUCKET_L1_PASSES(avx512, __attribute__((target("avx512f"))))
 /* Range of x[0..n) (n > 0) with up to T threads: chunks fixed by n, each
  * by the widest kernel the CPU has (min and max are exact in any order). */
 static int value_range(const double *x, size_t n, size_t T, double *lo, double *hi) {
+  (void)T; /* only read by OpenMP */
   int isa = best_isa();
   size_t nc = aiq_par_nchunks(n);
   double part[AIQ_PAR_MAXCHUNKS][2];
