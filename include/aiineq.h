@@ -42,7 +42,7 @@ extern "C" {
 
 /* ---- Version (read by the Makefile: keep the three lines as they are) ---- */
 #define AIINEQ_VERSION_MAJOR 0
-#define AIINEQ_VERSION_MINOR 2
+#define AIINEQ_VERSION_MINOR 3
 #define AIINEQ_VERSION_PATCH 0
 
 #define AIINEQ_VERSION_NUMBER \

@@ -36,6 +36,6 @@ man -w aiineq_model_new >/dev/null && man -w aiineq >/dev/null && echo "man page
 (cd "$work" && env -u AIINEQ_LIBRARY -u PYTHONPATH /usr/bin/python3 -c "
 import aiineq
 m = aiineq.Model(theta=0.2)
-assert m.theta == 0.2 and aiineq.version() == '0.2.0'
+assert m.theta == 0.2 and aiineq.version() == '0.3.0'
 print('python3 -c \"import aiineq\": ok (library %s)' % aiineq.library_path())")
 echo "deb-test: ok"

@@ -17,8 +17,8 @@ static aiineq_model *new_model(void) {
 START_TEST(test_version) {
   ck_assert_uint_eq(aiineq_version_number(), AIINEQ_VERSION_NUMBER);
   ck_assert_str_eq(aiineq_version_string(), AIINEQ_VERSION_STRING);
-  ck_assert_str_eq(AIINEQ_VERSION_STRING, "0.2.0");
-  ck_assert_uint_eq(AIINEQ_VERSION_NUMBER, 200);
+  ck_assert_str_eq(AIINEQ_VERSION_STRING, "0.3.0");
+  ck_assert_uint_eq(AIINEQ_VERSION_NUMBER, 300);
 }
 END_TEST
 

@@ -47,7 +47,7 @@ def library_path():
     return _lib.lib().path
 
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
 __all__ = ["Model", "ParamInfo", "parameters", "Result", "solve", "moment_targets",
            "Error", "ArgumentError", "NoConvergenceError", "DataError", "StateError",
            "load", "version", "strerror", "library_path", "HAVE_NUMPY", "PRE", "POST",

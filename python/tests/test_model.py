@@ -34,9 +34,9 @@ def malloc_in_use():
 
 class TestCore(unittest.TestCase):
     def test_version(self):
-        self.assertEqual(aiineq.version(), "0.2.0")
+        self.assertEqual(aiineq.version(), "0.3.0")
         self.assertEqual(aiineq.__version__, aiineq.version())
-        self.assertEqual(_lib.lib().version_number(), 200)
+        self.assertEqual(_lib.lib().version_number(), 300)
 
     def test_strerror(self):
         self.assertEqual(aiineq.strerror(0), "success")
@@ -203,7 +203,7 @@ class TestLoader(unittest.TestCase):
         path = aiineq.library_path()
         lib = aiineq.load(path)
         self.assertEqual(aiineq.library_path(), path)
-        self.assertEqual(lib.version_number(), 200)
+        self.assertEqual(lib.version_number(), 300)
         with self.assertRaises(ImportError):
             _lib.Library("/nonexistent/libaiineq.so.0")
         with self.assertRaises(ImportError) as cm:       # a library, but not aiineq
