@@ -455,17 +455,12 @@ static int level2(uint64_t *a, size_t m, uint64_t *tmp, uint32_t *cnt, uint64_t 
     return bad || L != L;                                                                 \
   }
 
-typedef double aiq_bucket_v2 __attribute__((vector_size(16)));
-typedef long long aiq_bucket_m2 __attribute__((vector_size(16)));
-AIQ_BUCKET_RANGE(range_base, , aiq_bucket_v2, aiq_bucket_m2, 2)
+/* the vector types of the rank sums above */
+AIQ_BUCKET_RANGE(range_base, , aiq_bucket_s2, aiq_bucket_i2, 2)
 #if defined(__x86_64__) && defined(__GNUC__)
-typedef double aiq_bucket_v4 __attribute__((vector_size(32)));
-typedef long long aiq_bucket_m4 __attribute__((vector_size(32)));
-typedef double aiq_bucket_v8 __attribute__((vector_size(64)));
-typedef long long aiq_bucket_m8 __attribute__((vector_size(64)));
-AIQ_BUCKET_RANGE(range_avx2, __attribute__((target("avx2"))), aiq_bucket_v4, aiq_bucket_m4, 4)
-AIQ_BUCKET_RANGE(range_avx512, __attribute__((target("avx512f"))), aiq_bucket_v8,
-                 aiq_bucket_m8, 8)
+AIQ_BUCKET_RANGE(range_avx2, __attribute__((target("avx2"))), aiq_bucket_s4, aiq_bucket_i4, 4)
+AIQ_BUCKET_RANGE(range_avx512, __attribute__((target("avx512f"))), aiq_bucket_s8,
+                 aiq_bucket_i8, 8)
 #endif
 
 /* The widest build the CPU runs: 2 AVX-512, 1 AVX2, 0 baseline. */
