@@ -48,6 +48,7 @@
 #include <immintrin.h>
 #endif
 
+#include "cpu.h"
 #include "ineq_internal.h"
 #include "internal.h"
 #include "orderkey.h"
@@ -463,15 +464,9 @@ AIQ_BUCKET_RANGE(range_avx512, __attribute__((target("avx512f"))), aiq_bucket_s8
                  aiq_bucket_i8, 8)
 #endif
 
-/* The widest build the CPU runs: 2 AVX-512, 1 AVX2, 0 baseline. */
-static int best_isa(void) {
-#if defined(__x86_64__) && defined(__GNUC__)
-  __builtin_cpu_init();
-  return __builtin_cpu_supports("avx512f") ? 2 : __builtin_cpu_supports("avx2") ? 1 : 0;
-#else
-  return 0;
-#endif
-}
+/* The widest build the CPU runs: 2 AVX-512, 1 AVX2, 0 baseline (cpu.h's
+ * levels). */
+static int best_isa(void) { return aiq_cpu_level(); }
 
 /* Level 1's counting and distributing passes over x[lo..hi): in blocks,
  * the keys and bucket numbers first (a loop that vectorises: the same

@@ -10,6 +10,7 @@
  */
 #include <math.h>
 
+#include "cpu.h"
 #include "numerics.h"
 #include "vmath.h"
 
@@ -297,11 +298,11 @@ int aiq_norm_ppf_n_build(aiq_ppf_build build, const double *p, double *x, size_t
     case AIQ_PPF_BASE: ppf_n_base(p, x, n); return 1;
 #if defined(__x86_64__) && defined(__GNUC__)
     case AIQ_PPF_AVX2:
-      if (!__builtin_cpu_supports("avx2")) return 0;
+      if (aiq_cpu_level() < AIQ_CPU_AVX2) return 0;
       ppf_n_avx2(p, x, n);
       return 1;
     case AIQ_PPF_AVX512:
-      if (!__builtin_cpu_supports("avx512f")) return 0;
+      if (aiq_cpu_level() < AIQ_CPU_AVX512) return 0;
       ppf_n_avx512(p, x, n);
       return 1;
 #endif
@@ -311,11 +312,12 @@ int aiq_norm_ppf_n_build(aiq_ppf_build build, const double *p, double *x, size_t
 
 void aiq_norm_ppf_n(const double *p, double *x, size_t n) {
 #if defined(__x86_64__) && defined(__GNUC__)
-  if (__builtin_cpu_supports("avx512f")) {
+  int level = aiq_cpu_level();
+  if (level >= AIQ_CPU_AVX512) {
     ppf_n_avx512(p, x, n);
     return;
   }
-  if (__builtin_cpu_supports("avx2")) {
+  if (level >= AIQ_CPU_AVX2) {
     ppf_n_avx2(p, x, n);
     return;
   }

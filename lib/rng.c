@@ -7,6 +7,7 @@
  */
 #include <Random123/philox.h>
 
+#include "cpu.h"
 #include "rng.h"
 
 void aiq_rng_words(uint64_t seed, uint64_t stream, uint64_t index, uint64_t block,
@@ -172,8 +173,8 @@ int aiq_rng_isa_supported(aiq_rng_isa isa) {
     case AIQ_RNG_AUTO:
     case AIQ_RNG_SCALAR: return 1;
 #if defined(__x86_64__)
-    case AIQ_RNG_AVX512: __builtin_cpu_init(); return __builtin_cpu_supports("avx512f");
-    case AIQ_RNG_AVX2: __builtin_cpu_init(); return __builtin_cpu_supports("avx2");
+    case AIQ_RNG_AVX512: return aiq_cpu_level() >= AIQ_CPU_AVX512;
+    case AIQ_RNG_AVX2: return aiq_cpu_level() >= AIQ_CPU_AVX2;
 #endif
     default: return 0;
   }

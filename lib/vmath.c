@@ -1,9 +1,7 @@
 /*
  * vmath.c -- run-time choice of the exp/log kernels of vmath.h.
  *
- * The choice reads CPUID through GCC's __builtin_cpu_supports (libgcc
- * fills it once at load time, so nothing here is mutable state of ours),
- * and it follows what CPUID reports: under valgrind, which hides AVX-512,
+ * The choice follows what CPUID reports (cpu.h): under valgrind, which hides AVX-512,
  * the AVX2 kernel runs, with the same bits (vmath.h).  The AVX kernels live
  * in vmath_avx2.c and vmath_avx512.c, the only files compiled for those
  * instruction sets; this file is baseline code.
@@ -16,6 +14,7 @@
 #include <sleef.h>
 #endif
 
+#include "cpu.h"
 #include "vmath.h"
 
 int aiq_vmath_supported(aiq_vmath_isa isa) {
@@ -23,11 +22,9 @@ int aiq_vmath_supported(aiq_vmath_isa isa) {
     case AIQ_VMATH_AUTO:
     case AIQ_VMATH_PORTABLE: return 1;
 #if defined(__x86_64__)
-    case AIQ_VMATH_AVX512: __builtin_cpu_init(); return __builtin_cpu_supports("avx512f");
-    case AIQ_VMATH_AVX2:
-      __builtin_cpu_init();
-      return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-    case AIQ_VMATH_SCALAR_FMA: __builtin_cpu_init(); return __builtin_cpu_supports("fma");
+    case AIQ_VMATH_AVX512: return aiq_cpu_level() >= AIQ_CPU_AVX512;
+    case AIQ_VMATH_AVX2: return aiq_cpu_level() >= AIQ_CPU_AVX2 && aiq_cpu_has_fma();
+    case AIQ_VMATH_SCALAR_FMA: return aiq_cpu_has_fma();
     case AIQ_VMATH_SSE2: return 1;
 #endif
     default: return 0;
